@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+# The first Python >= 3.12 found: on PATH, then in pyenv's versions.
+PYTHON ?= $(shell for cmd in python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3; do \
+	if command -v $$cmd >/dev/null 2>&1 && $$cmd -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	echo $$cmd; break; fi; done)
+
+.PHONY: run test lint format worker clean
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then echo "Unity needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(PY) pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_content
+	@echo "Serving http://127.0.0.1:8000/ and running the email worker; Ctrl-C stops both."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	DJANGO_SETTINGS_MODULE=unity_site.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles

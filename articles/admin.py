@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import Article, Clinician, Reference, Topic
+from .services import article_hero_renditions_refresh, article_slug_change_redirect
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=timezone.localdate())
+        if self.value() == "never":
+            return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    fields = [("position", "year", "accessed"), "author", "title", "publisher", "url"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status_label", "published_at", "author", "topic_names", "review_due"]
+    list_filter = ["status", "topics", "author", ReviewOverdueFilter]
+    list_select_related = ["author"]
+    search_fields = ["title", "summary", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["topics"]
+    readonly_fields = ["reading_minutes", "updated_at"]
+    inlines = [ReferenceInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "reading_minutes"]}),
+        ("Author and topics", {"fields": ["author", "topics"]}),
+        ("Publication", {"fields": ["status", "published_at", "updated_at"]}),
+        ("Picture", {"fields": ["hero_image", "hero_alt"]}),
+        ("Clinical review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            return "Scheduled"
+        return article.get_status_display()
+
+    @admin.display(description="topics")
+    def topic_names(self, article):
+        return ", ".join(topic.name for topic in article.topics.all())
+
+    @admin.display(description="review due", ordering="next_review_due")
+    def review_due(self, article):
+        if article.review_overdue:
+            return format_html("<strong>{} (overdue)</strong>", article.next_review_due)
+        return article.next_review_due or "—"
+
+    def save_model(self, request, obj, form, change):
+        was_public = (
+            change
+            and "slug" in form.changed_data
+            and Article.objects.published().filter(pk=obj.pk).exists()
+        )
+        old_path = Article(slug=form.initial.get("slug", obj.slug)).get_absolute_url()
+        super().save_model(request, obj, form, change)
+        if was_public:
+            article_slug_change_redirect(article=obj, old_path=old_path)
+        if "hero_image" in form.changed_data:
+            article_hero_renditions_refresh(article=obj)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        self.message_user(
+            request,
+            f"{count} article(s) published. Any with a future publication date go live then.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(request, f"{count} article(s) returned to draft.", messages.SUCCESS)
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "credentials"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

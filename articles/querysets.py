@@ -1,0 +1,48 @@
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Q, When
+from django.utils import timezone
+
+SEARCH_CONFIG = "english"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and the publication time has come.
+
+        Filtering at query time is what makes scheduling work without a timer job.
+        """
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled articles at their real address."""
+        if user.is_active and user.is_staff and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        return self.select_related("author").prefetch_related("topics").defer("body", "body_html")
+
+    def search(self, terms: str):
+        if connection.vendor == "postgresql":
+            query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+            vector = (
+                SearchVector("title", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+            )
+            return (
+                self.annotate(search=vector, rank=SearchRank(vector, query))
+                .filter(search=query)
+                .order_by("-rank", "-published_at")
+            )
+        # SQLite: every word must appear somewhere; matches in the title rank first.
+        matches, in_title, in_summary = Q(), Q(), Q()
+        for word in terms.split():
+            matches &= (
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+            in_title &= Q(title__icontains=word)
+            in_summary &= Q(summary__icontains=word)
+        rank = Case(When(in_title, then=3), When(in_summary, then=2), default=1)
+        return self.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at")

@@ -1,0 +1,87 @@
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from .models import Article, Topic
+from .structured_data import article_json_ld
+
+
+class PublishedArticlesMixin:
+    """Lists of articles readers may see, newest first, ten to a page."""
+
+    paginate_by = 10
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "articles/home.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return super().get_queryset()[:6]
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        topics = Topic.objects.filter(articles__in=published).distinct()
+        return super().get_context_data(topics=topics, **kwargs)
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    pass
+
+
+class TopicDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(topics=self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search articles", max_length=200, required=False)
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        self.terms = self.form.cleaned_data["q"].strip() if self.form.is_valid() else ""
+        if not self.terms:
+            return Article.objects.none()
+        return super().get_queryset().search(self.terms)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=self.form, terms=self.terms, query_string=f"q={self.terms}", **kwargs
+        )
+
+
+class ArticleDetailView(DetailView):
+    def get_queryset(self):
+        return (
+            Article.objects.visible_to(self.request.user)
+            .select_related("author", "reviewed_by")
+            .prefetch_related("topics", "references")
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        related = (
+            Article.objects.published()
+            .filter(topics__in=article.topics.all())
+            .exclude(pk=article.pk)
+            .distinct()
+            .for_listing()[:3]
+        )
+        return super().get_context_data(
+            related_articles=related,
+            json_ld=article_json_ld(article),
+            **kwargs,
+        )

@@ -1,0 +1,44 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.articles.factories import ArticleFactory, ReferenceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_article_page_runs_the_same_queries_however_many_references_and_topics(client):
+    small = ArticleFactory(topics=TopicFactory.create_batch(1))
+    ReferenceFactory(article=small)
+    ArticleFactory(topics=list(small.topics.all()))
+    large = ArticleFactory(topics=TopicFactory.create_batch(6))
+    ReferenceFactory.create_batch(12, article=large)
+    ArticleFactory.create_batch(4, topics=list(large.topics.all()))
+
+    assert queries_for(client, large.get_absolute_url()) == queries_for(
+        client, small.get_absolute_url()
+    )
+
+
+def test_article_page_query_budget(client, django_assert_max_num_queries):
+    article = ArticleFactory(topics=TopicFactory.create_batch(3))
+    ReferenceFactory.create_batch(8, article=article)
+
+    with django_assert_max_num_queries(8):
+        client.get(article.get_absolute_url())
+
+
+def test_listing_pages_do_not_query_per_article(client, topic):
+    ArticleFactory.create_batch(3, topics=[topic])
+    few = queries_for(client, reverse("articles:article_list"))
+    ArticleFactory.create_batch(7, topics=[topic])
+
+    assert queries_for(client, reverse("articles:article_list")) == few
+    assert queries_for(client, reverse("articles:home")) <= few + 1

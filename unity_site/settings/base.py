@@ -1,0 +1,185 @@
+"""Settings shared by every environment. Each value that differs between machines
+comes from an environment variable, documented in README.md."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from .env import env_bool, env_int, env_list, env_str, mailer_from_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+
+# The public address of the site, for absolute links in feeds, emails and canonical tags.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.redirects",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "django_tasks_db",
+    "articles",
+    "bookings",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old article addresses answer with a permanent redirect once a slug changes.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+]
+
+ROOT_URLCONF = "unity_site.urls"
+WSGI_APPLICATION = "unity_site.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "unity_site.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# One shared cache for rate limits and page caches; Redis when there is more than one server.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+EMAIL_URL = env_str("EMAIL_URL")
+MAILERS = {"default": mailer_from_url(EMAIL_URL or "console://")}
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Unity Physiotherapy <hello@unity-clinic.example>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Nothing is loaded from another host; inline scripts and styles carry the per-request nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The clinic, as readers and emails name it.
+CLINIC = {
+    "name": "Unity Physiotherapy & Rehabilitation",
+    "short_name": "Unity",
+    "phone": env_str("CLINIC_PHONE", "020 7946 0321"),
+    "email": env_str("CLINIC_EMAIL", "hello@unity-clinic.example"),
+    "address": env_str("CLINIC_ADDRESS", "12 Example Street, London"),
+    "reply_promise": "within one working day",
+}
+
+# How long after a clinical review the next one falls due, unless an editor sets the date.
+ARTICLES_REVIEW_PERIOD_MONTHS = env_int("ARTICLES_REVIEW_PERIOD_MONTHS", 12)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# ---------------------------------------------------------------------------
+# Consultation requests (the bookings app). Every variable is described in README.md.
+# ---------------------------------------------------------------------------
+# Who is emailed about each new request (comma-separated); the clinic's address when unset.
+BOOKINGS_NOTIFY_EMAILS = env_list("BOOKINGS_NOTIFY_EMAILS") or [CLINIC["email"]]
+# How many requests one client may send: "<count>/<s|m|h|d>"; more are kept as spam.
+BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "5/h")
+# A form sent sooner than this after it was shown is kept as spam (people are slower).
+BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
+# Closed and spam requests are anonymised this many days after they were received.
+BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
+# Secret mixed into the hash of a client's IP address; derived from SECRET_KEY when empty.
+BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
+# The request header holding the client's address behind a proxy (e.g. "X-Real-IP");
+# empty means REMOTE_ADDR. For X-Forwarded-For the last (proxy-added) address is used.
+BOOKINGS_CLIENT_IP_HEADER = env_str("BOOKINGS_CLIENT_IP_HEADER")
+# Stored with each request: bump it whenever the consent wording in bookings/forms.py changes.
+BOOKINGS_CONSENT_VERSION = "2026-11-1"
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+# --------------------------- end of consultation requests ---------------------------
