@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.views.defaults import server_error
 
 from tests.articles.factories import (
     ArticleFactory,
@@ -160,3 +161,11 @@ def test_privacy_page_is_published(client):
 
     assert response.status_code == 200
     assert "<h1" in response.text
+
+
+def test_server_errors_get_the_branded_500_page(rf):
+    response = server_error(rf.get("/articles/"))
+
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
+    assert "bootstrap.min.css" in response.content.decode()
