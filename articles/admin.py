@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -67,14 +68,14 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.next_review_due or "—"
 
     def save_model(self, request, obj, form, change):
-        was_public = (
+        slug_moved_while_public = (
             change
             and "slug" in form.changed_data
             and Article.objects.published().filter(pk=obj.pk).exists()
         )
-        old_path = Article(slug=form.initial.get("slug", obj.slug)).get_absolute_url()
         super().save_model(request, obj, form, change)
-        if was_public:
+        if slug_moved_while_public:
+            old_path = reverse("articles:article_detail", kwargs={"slug": form.initial["slug"]})
             article_slug_change_redirect(article=obj, old_path=old_path)
         if "hero_image" in form.changed_data:
             article_hero_renditions_refresh(article=obj)

@@ -8,7 +8,6 @@ from .models import Article
 
 class LatestArticlesFeed(Feed):
     description = "Advice on pain, injury and recovery from the clinicians at Unity."
-    description_template = None
 
     def title(self):
         return f"{settings.CLINIC['name']}: articles"

@@ -13,9 +13,26 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .models import Article, Clinician, Reference
+
 FRONT_MATTER_FENCE = "---"
-LIMITS = {"title": 140, "summary": 160, "slug": 160, "author": 120, "reviewed_by": 120}
-REFERENCE_LIMITS = {"author": 200, "title": 300, "publisher": 200, "url": 500}
+
+
+def _max_length(model, field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length
+
+
+LIMITS = {
+    "title": _max_length(Article, "title"),
+    "summary": _max_length(Article, "summary"),
+    "slug": _max_length(Article, "slug"),
+    "author": _max_length(Clinician, "name"),
+    "reviewed_by": _max_length(Clinician, "name"),
+}
+REFERENCE_LIMITS = {
+    field_name: _max_length(Reference, field_name)
+    for field_name in ("author", "title", "publisher", "url")
+}
 
 
 class ArticleFileError(Exception):

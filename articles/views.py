@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -59,7 +61,7 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            form=self.form, terms=self.terms, query_string=f"q={self.terms}", **kwargs
+            form=self.form, terms=self.terms, query_string=urlencode({"q": self.terms}), **kwargs
         )
 
 

@@ -169,3 +169,13 @@ def test_server_errors_get_the_branded_500_page(rf):
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
     assert "bootstrap.min.css" in response.content.decode()
+
+
+def test_search_results_page_on_without_losing_the_search(client):
+    ArticleFactory.create_batch(11, title="Back & hip pain")
+
+    first = client.get(reverse("articles:search"), {"q": "back & hip"})
+    second = client.get(reverse("articles:search"), {"q": "back & hip", "page": "2"})
+
+    assert 'href="?q=back+%26+hip&amp;page=2"' in first.text
+    assert "Page 2 of 2" in second.text
