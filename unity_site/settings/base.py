@@ -183,3 +183,25 @@ BOOKINGS_CONSENT_VERSION = "2026-11-1"
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 # --------------------------- end of consultation requests ---------------------------
+
+# ---------------------------------------------------------------------------
+# Consultation requests (the bookings app). Every variable is described in README.md.
+# ---------------------------------------------------------------------------
+# Who is emailed about each new request (comma-separated); the clinic's address when unset.
+BOOKINGS_NOTIFY_EMAILS = env_list("BOOKINGS_NOTIFY_EMAILS") or [CLINIC["email"]]
+# How many requests one client may send: "<count>/<s|m|h|d>"; more are kept as spam.
+BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "5/h")
+# A form sent sooner than this after it was shown is kept as spam (people are slower).
+BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
+# Closed and spam requests are anonymised this many days after they were received.
+BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
+# Secret mixed into the hash of a client's IP address; derived from SECRET_KEY when empty.
+BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
+# The request header holding the client's address behind a proxy (e.g. "X-Real-IP");
+# empty means REMOTE_ADDR. For X-Forwarded-For the last (proxy-added) address is used.
+BOOKINGS_CLIENT_IP_HEADER = env_str("BOOKINGS_CLIENT_IP_HEADER")
+# Stored with each request: bump it whenever the consent wording in bookings/forms.py changes.
+BOOKINGS_CONSENT_VERSION = "2026-11-1"
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+# --------------------------- end of consultation requests ---------------------------

@@ -1,0 +1,283 @@
+import csv
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from .models import ConsultationRequest, StatusChange
+from .services import (
+    consultation_request_assign,
+    consultation_request_change_status,
+    consultation_request_resend_emails,
+)
+
+CSV_FIELDS = [
+    ("received", lambda r: timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M")),
+    ("status", lambda r: r.get_status_display()),
+    ("name", lambda r: r.name),
+    ("email", lambda r: r.email),
+    ("phone", lambda r: str(r.phone or "")),
+    ("help with", lambda r: r.help_with),
+    ("contact method", lambda r: r.get_contact_method_display()),
+    ("preferred times", lambda r: r.get_preferred_times_display()),
+    ("message", lambda r: r.message),
+    ("source article", lambda r: r.article.title if r.article else ""),
+    ("referrer", lambda r: r.referrer),
+    ("utm source", lambda r: r.utm_source),
+    ("utm medium", lambda r: r.utm_medium),
+    ("utm campaign", lambda r: r.utm_campaign),
+    ("assigned to", lambda r: r.assigned_to.get_username() if r.assigned_to else ""),
+    ("contacted", lambda r: r.contacted_at.isoformat() if r.contacted_at else ""),
+]
+# Spreadsheet programs run cells starting with these as formulas.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+class EmailFailedFilter(admin.SimpleListFilter):
+    title = "email delivery"
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Failed, not yet delivered"), ("delivered", "Both delivered")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.email_failed()
+        if self.value() == "delivered":
+            return queryset.filter(
+                staff_notified_at__isnull=False, confirmation_sent_at__isnull=False
+            )
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["changed_at", "changed_by", "from_status", "to_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "status change"
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "received_at",
+        "name",
+        "help_with",
+        "article",
+        "status_badge",
+        "assigned_to",
+        "age",
+    ]
+    list_display_links = ["received_at", "name"]
+    list_filter = [
+        "status",
+        ("article", admin.RelatedOnlyFieldListFilter),
+        ("article__topics", admin.RelatedOnlyFieldListFilter),
+        "received_at",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        EmailFailedFilter,
+    ]
+    search_fields = ["name", "email", "phone"]
+    date_hierarchy = "received_at"
+    list_select_related = ["article", "assigned_to"]
+    list_per_page = 50
+    actions = [
+        "mark_contacted",
+        "mark_booked",
+        "mark_closed",
+        "mark_spam",
+        "assign_to_me",
+        "resend_emails",
+        "export_csv",
+    ]
+    inlines = [StatusChangeInline]
+    fieldsets = [
+        (
+            "Request",
+            {
+                "fields": [
+                    "name",
+                    "email",
+                    "phone",
+                    "contact_method",
+                    "preferred_times_display",
+                    "help_with",
+                    "message",
+                    "received_at",
+                ]
+            },
+        ),
+        ("Work", {"fields": ["status", "assigned_to", "staff_notes", "contacted_at"]}),
+        (
+            "Source",
+            {
+                "fields": [
+                    "article",
+                    "referrer",
+                    "utm_source",
+                    "utm_medium",
+                    "utm_campaign",
+                    "spam_reason",
+                    "consent_version",
+                ]
+            },
+        ),
+        (
+            "Email delivery",
+            {
+                "fields": [
+                    "staff_notified_at",
+                    "confirmation_sent_at",
+                    "email_attempts",
+                    "last_email_error",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "name",
+        "email",
+        "phone",
+        "contact_method",
+        "preferred_times_display",
+        "help_with",
+        "message",
+        "received_at",
+        "contacted_at",
+        "article",
+        "referrer",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "spam_reason",
+        "consent_version",
+        "staff_notified_at",
+        "confirmation_sent_at",
+        "email_attempts",
+        "last_email_error",
+    ]
+
+    class Media:
+        css = {"all": ["css/bookings.css"]}
+
+    def has_add_permission(self, request):
+        # Requests come from readers, through the form.
+        return False
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="bookings-badge bookings-badge--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="age", ordering="received_at")
+    def age(self, obj):
+        if timezone.now() - obj.received_at < timedelta(minutes=1):
+            return "just now"
+        return timesince(obj.received_at, depth=1)
+
+    @admin.display(description="preferred times")
+    def preferred_times_display(self, obj):
+        return obj.get_preferred_times_display()
+
+    def save_model(self, request, obj, form, change):
+        """Status changes go through the service, so the history records them."""
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            changed = consultation_request_change_status(
+                consultation_request=obj, status=new_status, changed_by=request.user
+            )
+            obj.status, obj.contacted_at = changed.status, changed.contacted_at
+        else:
+            super().save_model(request, obj, form, change)
+
+    def _change_status(self, request, queryset, status):
+        count = 0
+        for consultation_request in queryset:
+            if consultation_request.status != status:
+                consultation_request_change_status(
+                    consultation_request=consultation_request,
+                    status=status,
+                    changed_by=request.user,
+                )
+                count += 1
+        label = ConsultationRequest.Status(status).label.lower()
+        self.message_user(request, f"{count} request(s) marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark as contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._change_status(request, queryset, ConsultationRequest.Status.CONTACTED)
+
+    @admin.action(description="Mark as booked", permissions=["change"])
+    def mark_booked(self, request, queryset):
+        self._change_status(request, queryset, ConsultationRequest.Status.BOOKED)
+
+    @admin.action(description="Mark as closed", permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._change_status(request, queryset, ConsultationRequest.Status.CLOSED)
+
+    @admin.action(description="Mark as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._change_status(request, queryset, ConsultationRequest.Status.SPAM)
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        for consultation_request in queryset:
+            consultation_request_assign(
+                consultation_request=consultation_request, assignee=request.user
+            )
+        self.message_user(request, f"{len(queryset)} request(s) assigned to you.", messages.SUCCESS)
+
+    @admin.action(description="Resend emails not yet delivered", permissions=["change"])
+    def resend_emails(self, request, queryset):
+        enqueued = sum(
+            consultation_request_resend_emails(consultation_request=consultation_request)
+            for consultation_request in queryset
+        )
+        self.message_user(
+            request,
+            f"{enqueued} email(s) queued. Spam requests and emails already delivered are skipped.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Export selected to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="consultation-requests-{stamp}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow([heading for heading, _ in CSV_FIELDS])
+        for consultation_request in queryset.select_related("article", "assigned_to"):
+            writer.writerow([csv_safe(str(value(consultation_request))) for _, value in CSV_FIELDS])
+        return response
+
+
+def new_requests_count_for(user) -> int | None:
+    """How many requests are new, for users allowed to see them (used on the admin index)."""
+    if not (
+        user.is_active and user.is_staff and user.has_perm("bookings.view_consultationrequest")
+    ):
+        return None
+    return ConsultationRequest.objects.new().count()

@@ -1,0 +1,84 @@
+"""Spam checks without a CAPTCHA: a honeypot, a minimum fill time and a per-client rate limit.
+
+None of them rejects anything: a suspect request is kept with status spam (a false positive is
+never lost) and the sender sees the same thank-you page as everyone else.
+"""
+
+import re
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+TOKEN_SALT = "bookings.form-shown"
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def form_shown_token(*, now: float | None = None) -> str:
+    """A signed record of when the form was shown, carried in a hidden field."""
+    return signing.dumps(int(now if now is not None else time.time()), salt=TOKEN_SALT)
+
+
+def seconds_since_shown(token: str) -> float | None:
+    """How long ago the form was shown, or None when the token is missing or forged."""
+    try:
+        shown_at = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(shown_at, int):
+        return None
+    return time.time() - shown_at
+
+
+def client_hash(request: HttpRequest) -> str:
+    """A salted hash of the client's address: enough to count its requests, not to find it."""
+    header = settings.BOOKINGS_CLIENT_IP_HEADER
+    address = ""
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        address = request.META.get(meta_key, "").split(",")[-1].strip()
+    address = address or request.META.get("REMOTE_ADDR", "")
+    secret = settings.BOOKINGS_IP_HASH_SALT or None  # None: Django uses SECRET_KEY.
+    return salted_hmac("bookings.client", address, secret=secret, algorithm="sha256").hexdigest()
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'5/h' -> (5, 3600)."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", rate or "")
+    if not match:
+        raise ImproperlyConfigured(
+            f"BOOKINGS_RATE_LIMIT must look like 5/h (count/unit, unit s, m, h or d), not {rate!r}."
+        )
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * RATE_UNITS[unit]
+
+
+def rate_limit_exceeded(client: str) -> bool:
+    """Counts one request for this client and says whether it went over the limit."""
+    limit, window = parse_rate(settings.BOOKINGS_RATE_LIMIT)
+    key = f"bookings:rate:{client}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # Expired between add() and incr().
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def spam_reason(*, honeypot: str, token: str, client: str) -> str:
+    """Why a valid form looks like spam, or "" when it does not."""
+    if honeypot:
+        return "honeypot filled"
+    elapsed = seconds_since_shown(token)
+    if elapsed is None:
+        return "missing or forged form token"
+    if elapsed < settings.BOOKINGS_MIN_FILL_SECONDS:
+        return f"sent {max(elapsed, 0):.0f}s after the form was shown"
+    if rate_limit_exceeded(client):
+        return "rate limit exceeded"
+    return ""

@@ -1,0 +1,223 @@
+"""The consultation request form. It validates and nothing more: services.py stores."""
+
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from phonenumber_field.formfields import PhoneNumberField
+
+from articles.models import Article
+
+from .models import ConsultationRequest
+
+NAME_MAX = 150
+EMAIL_MAX = 254
+HELP_WITH_MAX = 200
+MESSAGE_MAX = 3000
+REFERRER_MAX = 500
+UTM_MAX = 100
+# Invisible characters that reorder text: harmless in a database, misleading in an inbox.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+CONSENT_LABEL = (
+    "I agree that {clinic} may use the information I give here, including about my health, "
+    'to reply to this request. <a href="{privacy_url}">How we look after your information</a>.'
+)
+
+
+def has_control_characters(value: str, *, allow_newlines: bool = False) -> bool:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    return any(
+        (unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in allowed)
+        or char in BIDI_CONTROLS
+        for char in value
+    )
+
+
+def clean_tracking_value(value: str, max_length: int) -> str:
+    """Hidden source fields are never an error for the reader: tidy and shorten them instead."""
+    value = "".join(char for char in value or "" if not has_control_characters(char))
+    return value.strip()[:max_length]
+
+
+class SingleLineCharField(forms.CharField):
+    """Text on one line: line breaks and control characters are an error, not stripped away."""
+
+    default_error_messages = {
+        "control": "Use letters, numbers and punctuation only, on one line.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and has_control_characters(value):
+            raise forms.ValidationError(self.error_messages["control"], code="control")
+        return super().to_python(value)
+
+
+class SingleEmailField(forms.EmailField):
+    default_error_messages = {
+        "control": "Enter your email address on one line.",
+        "several": "Enter one email address only.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            if has_control_characters(value):
+                raise forms.ValidationError(self.error_messages["control"], code="control")
+            if value.count("@") > 1:
+                raise forms.ValidationError(self.error_messages["several"], code="several")
+        return super().to_python(value)
+
+
+class ConsultationRequestForm(forms.Form):
+    name = SingleLineCharField(
+        label="Your name",
+        max_length=NAME_MAX,
+        error_messages={"required": "Enter your name."},
+    )
+    email = SingleEmailField(
+        label="Email address",
+        max_length=EMAIL_MAX,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    phone = PhoneNumberField(
+        label="Phone number (optional)",
+        region="GB",
+        required=False,
+        max_length=40,
+        help_text="A UK number, or an international one starting with +.",
+    )
+    help_with = SingleLineCharField(
+        label="What would you like help with?",
+        max_length=HELP_WITH_MAX,
+        error_messages={"required": "Tell us briefly what you would like help with."},
+    )
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ConsultationRequest.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ConsultationRequest.ContactMethod.EMAIL,
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    preferred_times = forms.MultipleChoiceField(
+        label="When suits you? (choose any)",
+        choices=ConsultationRequest.PreferredTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    message = forms.CharField(
+        label="Anything else you would like us to know? (optional)",
+        max_length=MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"At most {MESSAGE_MAX} characters.",
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Tick the box to agree, so that we can reply to you."},
+    )
+
+    # Where the form was shown; carried in hidden fields and never an error for the reader.
+    article = forms.CharField(required=False, widget=forms.HiddenInput)
+    referrer = forms.CharField(required=False, widget=forms.HiddenInput)
+    utm_source = forms.CharField(required=False, widget=forms.HiddenInput)
+    utm_medium = forms.CharField(required=False, widget=forms.HiddenInput)
+    utm_campaign = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people, filled in by naive bots.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    # Short names for the error summary, where a link names each field.
+    summary_labels = {"consent": "Consent"}
+
+    def __init__(self, *args, clinic_name: str = "the clinic", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            CONSENT_LABEL, clinic=clinic_name, privacy_url=reverse("privacy")
+        )
+        self.helper = FormHelper(self)
+        self.helper.form_action = reverse("bookings:book")
+        self.helper.form_method = "post"
+        self.helper.form_id = "consultation-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("phone", autocomplete="tel"),
+            Field("help_with"),
+            "contact_method",
+            "preferred_times",
+            "message",
+            "consent",
+            "article",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "shown",
+            Div("website", css_class="bookings-hp", aria_hidden="true", hidden=""),
+            Submit("send", "Request my free consultation", css_class="btn-unity"),
+            HTML(
+                '<p class="form-text mt-2">Free and with no obligation. '
+                "We reply {{ clinic.reply_promise }}.</p>"
+            ),
+        )
+
+    def clean_article(self) -> Article | None:
+        slug = self.cleaned_data.get("article") or ""
+        if not slug or len(slug) > 160:
+            return None
+        return Article.objects.published().filter(slug=slug).first()
+
+    def clean_referrer(self) -> str:
+        return clean_tracking_value(self.cleaned_data.get("referrer", ""), REFERRER_MAX)
+
+    def clean_utm_source(self) -> str:
+        return clean_tracking_value(self.cleaned_data.get("utm_source", ""), UTM_MAX)
+
+    def clean_utm_medium(self) -> str:
+        return clean_tracking_value(self.cleaned_data.get("utm_medium", ""), UTM_MAX)
+
+    def clean_utm_campaign(self) -> str:
+        return clean_tracking_value(self.cleaned_data.get("utm_campaign", ""), UTM_MAX)
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data.get("message", "")
+        if has_control_characters(message, allow_newlines=True):
+            raise forms.ValidationError(
+                "Remove the unusual invisible characters from your message.", code="control"
+            )
+        return message
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact_method") == ConsultationRequest.ContactMethod.PHONE and not (
+            cleaned.get("phone") or self.has_error("phone")
+        ):
+            self.add_error("phone", "Give a phone number so that we can call you.")
+        return cleaned
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error, in form order, with the id of the field it belongs to."""
+        items = []
+        for message in self.non_field_errors():
+            items.append({"anchor": self.helper.form_id, "message": message})
+        for bound_field in self:
+            if bound_field.is_hidden or not bound_field.errors:
+                continue
+            anchor = bound_field.auto_id
+            if isinstance(
+                bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                anchor = f"{anchor}_0"
+            for message in bound_field.errors:
+                items.append({"anchor": anchor, "message": message})
+        return items

@@ -1,0 +1,139 @@
+"""A reader's request for a free consultation, and the history of how staff worked it.
+
+Business rules live in services.py; these models only describe what is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def new(self):
+        return self.filter(status=ConsultationRequest.Status.NEW)
+
+    def email_failed(self):
+        """Real requests with an email still undelivered after a failed attempt."""
+        return (
+            self.exclude(status=ConsultationRequest.Status.SPAM)
+            .exclude(last_email_error="")
+            .filter(Q(staff_notified_at__isnull=True) | Q(confirmation_sent_at__isnull=True))
+        )
+
+    def due_for_anonymising(self, *, before):
+        return self.filter(
+            status__in=[ConsultationRequest.Status.CLOSED, ConsultationRequest.Status.SPAM],
+            received_at__lt=before,
+            anonymised_at__isnull=True,
+        )
+
+
+class ConsultationRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        BOOKED = "booked", "Booked"
+        CLOSED = "closed", "Closed"
+        SPAM = "spam", "Spam"
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+
+    class PreferredTime(models.TextChoices):
+        WEEKDAY_MORNING = "weekday_morning", "Weekday mornings"
+        WEEKDAY_AFTERNOON = "weekday_afternoon", "Weekday afternoons"
+        WEEKDAY_EVENING = "weekday_evening", "Weekday evenings"
+        SATURDAY = "saturday", "Saturday"
+
+    # What the reader told us.
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = PhoneNumberField(blank=True, region="GB")
+    help_with = models.CharField("what they would like help with", max_length=200, blank=True)
+    contact_method = models.CharField(
+        "preferred contact method",
+        max_length=10,
+        choices=ContactMethod,
+        default=ContactMethod.EMAIL,
+    )
+    preferred_times = models.JSONField(default=list, blank=True)
+    message = models.TextField(max_length=3000, blank=True)
+    consent_version = models.CharField(
+        max_length=20, help_text="Which wording of the consent statement the reader agreed to."
+    )
+
+    # Where it came from. Only a salted hash of the client's address is kept, never the address.
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultation_requests",
+        verbose_name="source article",
+    )
+    referrer = models.CharField(max_length=500, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True, editable=False)
+    spam_reason = models.CharField(max_length=100, blank=True)
+
+    # How staff work it.
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_consultation_requests",
+        limit_choices_to={"is_staff": True},
+    )
+    staff_notes = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    # Email delivery, written by the tasks in tasks.py.
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    last_email_error = models.TextField(blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="consultation_status_received")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({timezone.localtime(self.received_at):%d %b %Y %H:%M})"
+
+    def get_preferred_times_display(self) -> str:
+        labels = dict(self.PreferredTime.choices)
+        return ", ".join(str(labels.get(value, value)) for value in self.preferred_times) or "Any"
+
+
+class StatusChange(models.Model):
+    """One line of a request's history: who moved it from which status to which, and when."""
+
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=ConsultationRequest.Status)
+    to_status = models.CharField(max_length=10, choices=ConsultationRequest.Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

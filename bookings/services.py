@@ -1,0 +1,174 @@
+"""Everything that changes consultation requests. Views, admin and commands call these."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
+
+from articles.models import Article
+
+from .models import ConsultationRequest, StatusChange
+from .tasks import send_requester_confirmation, send_staff_notification
+
+ANONYMISED_NAME = "(anonymised)"
+
+
+def consultation_request_create(
+    *,
+    name: str,
+    email: str,
+    help_with: str,
+    contact_method: str,
+    phone: PhoneNumber | str | None = None,
+    preferred_times: Sequence[str] = (),
+    message: str = "",
+    consent_version: str | None = None,
+    article: Article | None = None,
+    referrer: str = "",
+    utm_source: str = "",
+    utm_medium: str = "",
+    utm_campaign: str = "",
+    client_hash: str = "",
+    spam_reason: str = "",
+) -> ConsultationRequest:
+    """Stores a request and, unless it is spam, enqueues its two emails in the same transaction.
+
+    The task rows are the outbox: the request and its emails commit together or not at all.
+    """
+    consultation_request = ConsultationRequest(
+        name=name,
+        email=email,
+        phone=phone or "",
+        help_with=help_with,
+        contact_method=contact_method,
+        preferred_times=list(preferred_times),
+        message=message,
+        consent_version=consent_version or settings.BOOKINGS_CONSENT_VERSION,
+        article=article,
+        referrer=referrer[:500],
+        utm_source=utm_source[:100],
+        utm_medium=utm_medium[:100],
+        utm_campaign=utm_campaign[:100],
+        client_hash=client_hash,
+        spam_reason=spam_reason[:100],
+        status=ConsultationRequest.Status.SPAM if spam_reason else ConsultationRequest.Status.NEW,
+    )
+    consultation_request.full_clean()
+    with transaction.atomic():
+        consultation_request.save()
+        if not spam_reason:
+            _enqueue_emails(consultation_request)
+    return consultation_request
+
+
+def _enqueue_emails(consultation_request: ConsultationRequest) -> int:
+    enqueued = 0
+    if consultation_request.staff_notified_at is None:
+        send_staff_notification.enqueue(consultation_request.pk)
+        enqueued += 1
+    if consultation_request.confirmation_sent_at is None:
+        send_requester_confirmation.enqueue(consultation_request.pk)
+        enqueued += 1
+    return enqueued
+
+
+def consultation_request_change_status(
+    *,
+    consultation_request: ConsultationRequest,
+    status: str,
+    changed_by: AbstractBaseUser | None,
+) -> ConsultationRequest:
+    """Moves a request to another status and writes who did it, and when, to its history."""
+    status = ConsultationRequest.Status(status)
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
+        if locked.status == status:
+            return locked
+        now = timezone.now()
+        StatusChange.objects.create(
+            consultation_request=locked,
+            from_status=locked.status,
+            to_status=status,
+            changed_by=changed_by,
+            changed_at=now,
+        )
+        locked.status = status
+        update_fields = ["status", "updated_at"]
+        if status == ConsultationRequest.Status.CONTACTED and locked.contacted_at is None:
+            locked.contacted_at = now
+            update_fields.append("contacted_at")
+        locked.save(update_fields=update_fields)
+    return locked
+
+
+def consultation_request_assign(
+    *, consultation_request: ConsultationRequest, assignee: AbstractBaseUser | None
+) -> ConsultationRequest:
+    consultation_request.assigned_to = assignee
+    consultation_request.save(update_fields=["assigned_to", "updated_at"])
+    return consultation_request
+
+
+def consultation_request_resend_emails(*, consultation_request: ConsultationRequest) -> int:
+    """Enqueues whichever of the two emails has not been delivered; returns how many.
+
+    Spam and anonymised requests send nothing: move a false positive out of spam first.
+    """
+    if (
+        consultation_request.status == ConsultationRequest.Status.SPAM
+        or consultation_request.anonymised_at is not None
+    ):
+        return 0
+    with transaction.atomic():
+        return _enqueue_emails(consultation_request)
+
+
+def consultation_request_anonymise(
+    *, consultation_request: ConsultationRequest
+) -> ConsultationRequest:
+    """Removes everything that identifies the person or their health; keeps dates and status."""
+    consultation_request.name = ANONYMISED_NAME
+    consultation_request.email = ""
+    consultation_request.phone = ""
+    consultation_request.help_with = ""
+    consultation_request.preferred_times = []
+    consultation_request.message = ""
+    consultation_request.staff_notes = ""
+    consultation_request.referrer = ""
+    consultation_request.utm_source = ""
+    consultation_request.utm_medium = ""
+    consultation_request.utm_campaign = ""
+    consultation_request.client_hash = ""
+    consultation_request.last_email_error = ""
+    consultation_request.anonymised_at = timezone.now()
+    consultation_request.save()
+    return consultation_request
+
+
+def consultation_requests_anonymise_expired(*, dry_run: bool = False) -> int:
+    """Anonymises closed and spam requests received more than the retention period ago."""
+    before = timezone.now() - timedelta(days=settings.BOOKINGS_RETENTION_DAYS)
+    expired = ConsultationRequest.objects.due_for_anonymising(before=before)
+    if dry_run:
+        return expired.count()
+    count = 0
+    with transaction.atomic():
+        for consultation_request in expired.select_for_update():
+            consultation_request_anonymise(consultation_request=consultation_request)
+            count += 1
+    return count
+
+
+def consultation_requests_erase_for_email(*, email: str, dry_run: bool = False) -> int:
+    """Deletes every request from one email address, with its history: an erasure request."""
+    requests = ConsultationRequest.objects.filter(email__iexact=email.strip())
+    if dry_run:
+        return requests.count()
+    with transaction.atomic():
+        count = requests.count()
+        requests.delete()
+    return count

@@ -1,0 +1,106 @@
+"""Email tasks. Their django-tasks-db rows are the outbox: they commit with the request.
+
+Neither django.tasks nor django-tasks-db retries a failed task, so these do it themselves: on
+an SMTP or network error the task records the error on the request and enqueues itself again
+later (after 1, 2, 4, 8, 15, 30 minutes, then 1, 2, 4 hours, then every 6 hours: about a day and
+a half in all). After the last attempt the failure stays visible in admin, where "Resend emails"
+starts again. Each task locks its request and checks the "sent at" field first, so a task that
+runs twice, or a resend racing a retry, still sends once.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import mailers
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from . import emails
+from .models import ConsultationRequest
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAYS = [
+    timedelta(minutes=minutes) for minutes in (1, 2, 4, 8, 15, 30, 60, 120, 240, 360, 360, 360, 360)
+]
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+class EmailDeliveryFailed(Exception):
+    """Raised after the failure is recorded, so the task's own row also shows it failed."""
+
+
+@task
+def send_staff_notification(request_id: int, attempt: int = 1) -> str:
+    return deliver(kind="staff", request_id=request_id, attempt=attempt)
+
+
+@task
+def send_requester_confirmation(request_id: int, attempt: int = 1) -> str:
+    return deliver(kind="confirmation", request_id=request_id, attempt=attempt)
+
+
+KINDS = {
+    "staff": ("staff_notified_at", emails.staff_notification, send_staff_notification),
+    "confirmation": (
+        "confirmation_sent_at",
+        emails.requester_confirmation,
+        send_requester_confirmation,
+    ),
+}
+
+
+def retry_delay(attempt: int) -> timedelta | None:
+    """How long to wait after failed attempt number `attempt`; None means give up."""
+    if attempt < 1 or attempt > len(RETRY_DELAYS):
+        return None
+    return RETRY_DELAYS[attempt - 1]
+
+
+def deliver(*, kind: str, request_id: int, attempt: int) -> str:
+    sent_field, build_message, this_task = KINDS[kind]
+    with transaction.atomic():
+        consultation_request = (
+            ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
+        )
+        if consultation_request is None:
+            return "not sent: the request no longer exists"
+        if getattr(consultation_request, sent_field) is not None:
+            return "not sent: already sent"
+        if (
+            consultation_request.status == ConsultationRequest.Status.SPAM
+            or consultation_request.anonymised_at is not None
+        ):
+            return "not sent: spam or anonymised"
+
+        message = build_message(consultation_request)
+        now = timezone.now()
+        consultation_request.email_attempts += 1
+        try:
+            mailers.default.send_messages([message])
+        except OSError as error:  # smtplib.SMTPException is an OSError too.
+            failure = error
+            delay = retry_delay(attempt)
+            note = f"{timezone.localtime(now):%d %b %Y %H:%M} {kind} email, attempt {attempt}: "
+            note += f"{type(error).__name__}: {error}"
+            if delay is not None:
+                retry_at = now + delay
+                this_task.using(run_after=retry_at).enqueue(request_id, attempt=attempt + 1)
+                note += f". Retrying at {timezone.localtime(retry_at):%H:%M}."
+            else:
+                note += ". Gave up: use “Resend emails” once the mail server works."
+            consultation_request.last_email_error = note[:2000]
+            consultation_request.save(
+                update_fields=["email_attempts", "last_email_error", "updated_at"]
+            )
+        else:
+            setattr(consultation_request, sent_field, now)
+            if consultation_request.staff_notified_at and consultation_request.confirmation_sent_at:
+                consultation_request.last_email_error = ""
+            consultation_request.save(
+                update_fields=[sent_field, "email_attempts", "last_email_error", "updated_at"]
+            )
+            return "sent"
+    logger.warning("Request %s: %s email failed (attempt %s)", request_id, kind, attempt)
+    raise EmailDeliveryFailed(f"{kind} email for request {request_id} failed") from failure

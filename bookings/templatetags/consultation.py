@@ -1,0 +1,28 @@
+from django import template
+from django.conf import settings
+
+from bookings.views import build_form
+
+register = template.Library()
+
+
+@register.inclusion_tag("bookings/includes/consultation_form.html", takes_context=True)
+def consultation_form(context, article=None):
+    """The free-consultation form, for the end of an article (or any page).
+
+    It posts to the booking page, carries the article and the visit's source in hidden fields,
+    and starts with the article's first topic as what the reader would like help with.
+    """
+    request = context["request"]
+    return {
+        "form": build_form(request, article=article),
+        "article": article,
+        "request": request,
+        "clinic": settings.CLINIC,
+    }
+
+
+@register.simple_tag
+def retention_days() -> int:
+    """How many days closed and spam requests are kept before they are anonymised."""
+    return settings.BOOKINGS_RETENTION_DAYS
