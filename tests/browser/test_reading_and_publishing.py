@@ -45,7 +45,12 @@ def test_staff_write_schedule_preview_and_publish_an_article(
     ClinicianFactory(name="Alex Author")
     page = desktop_page
     csp_violations = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text))
+
+    def note_csp_violation(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    page.on("console", note_csp_violation)
     page.goto("/admin/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("password")
