@@ -82,7 +82,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        count = self._set_status(queryset, Article.Status.PUBLISHED)
         self.message_user(
             request,
             f"{count} article(s) published. Any with a future publication date go live then.",
@@ -91,8 +91,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        count = self._set_status(queryset, Article.Status.DRAFT)
         self.message_user(request, f"{count} article(s) returned to draft.", messages.SUCCESS)
+
+    @staticmethod
+    def _set_status(queryset, status) -> int:
+        # Saved one by one, not with update(), so readers' cached pages are refreshed.
+        articles = list(queryset)
+        for article in articles:
+            article.status = status
+            article.save(update_fields=["status", "updated_at"])
+        return len(articles)
 
 
 @admin.register(Clinician)

@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import Case, Q, When
+from django.db.models import Case, Min, Q, When
 from django.utils import timezone
 
 SEARCH_CONFIG = "english"
@@ -13,6 +13,11 @@ class ArticleQuerySet(models.QuerySet):
         Filtering at query time is what makes scheduling work without a timer job.
         """
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_scheduled_publication(self):
+        """When the next scheduled article goes live, or None."""
+        scheduled = self.filter(status=self.model.Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=Min("published_at"))["next"]
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled articles at their real address."""

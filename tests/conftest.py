@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 from tests.articles.factories import ArticleFactory, TopicFactory
 
@@ -28,3 +29,11 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages and no rate-limit counts."""
+    cache.clear()
+    yield
+    cache.clear()

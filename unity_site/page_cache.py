@@ -1,0 +1,146 @@
+"""Whole-page caching for readers, with the per-visitor parts of each form filled in per request.
+
+A reader without a session sees the same page as every other reader, except for three hidden
+form values: the CSRF token, the signed "form shown at" time of the consultation form, and the
+page that referred them. Pages are cached with those values replaced by markers and the markers
+are filled in for each visitor, so caching never shares a CSRF token between readers.
+
+Every cached page belongs to a content version. Saving or deleting anything a page shows bumps
+the version (articles/signals.py), so edits show at once; a page is also never kept past the
+moment the next scheduled article goes live, since that needs no save to happen.
+"""
+
+import functools
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+
+from articles.models import Article
+from bookings.antispam import form_shown_token
+from bookings.forms import REFERRER_MAX, clean_tracking_value
+
+CONTENT_VERSION_KEY = "page-cache:content-version"
+# Query parameters that select what a page shows; any other (utm_*, for example) bypasses the
+# cache, so the cache holds a bounded number of pages.
+PAGE_QUERY_PARAMETERS = {"page", "q", "article"}
+PER_VISITOR_FIELDS = {
+    "csrfmiddlewaretoken": get_token,
+    "shown": lambda request: form_shown_token(),
+    "referrer": lambda request: clean_tracking_value(
+        request.META.get("HTTP_REFERER", ""), REFERRER_MAX
+    ),
+}
+FIELD_NAMES = "|".join(map(re.escape, PER_VISITOR_FIELDS))
+# Django leaves out the value attribute of an empty field, so it may be missing.
+HIDDEN_VALUE = re.compile(
+    rf'<input type="hidden" name="(?P<name>{FIELD_NAMES})"(?: value="[^"]*")?'
+)
+MARKER = "\x00{name}\x00"
+MARKER_PATTERN = re.compile(f"\x00({FIELD_NAMES})\x00")
+
+
+def content_version() -> int:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(CONTENT_VERSION_KEY, version, timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY, version)
+    return version
+
+
+def bump_content_version() -> None:
+    """Every cached page is stale from now on."""
+    cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _is_cacheable(request) -> bool:
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and set(request.GET) <= PAGE_QUERY_PARAMETERS
+    )
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Pages made by an older release of the code are never served by a newer one."""
+    digest = hashlib.sha256()
+    for folder in ("templates", "static", "articles", "bookings", "unity_site"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".html", ".txt", ".xml", ".css", ".py"} and path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_key(request) -> str:
+    query = "&".join(f"{key}={request.GET[key]}" for key in sorted(request.GET))
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return f"page-cache:{_code_fingerprint()}:{content_version()}:{digest}"
+
+
+def _with_markers(content: str) -> str:
+    def marked(match):
+        name = match["name"]
+        return f'<input type="hidden" name="{name}" value="{MARKER.format(name=name)}"'
+
+    return HIDDEN_VALUE.sub(marked, content)
+
+
+def _for_visitor(content: str, request) -> str:
+    return MARKER_PATTERN.sub(lambda m: escape(PER_VISITOR_FIELDS[m[1]](request)), content)
+
+
+def _seconds_until_next_scheduled_article() -> int | None:
+    next_publication = Article.objects.next_scheduled_publication()
+    if next_publication is None:
+        return None
+    return max(1, int(next_publication.timestamp() - time.time()) + 1)
+
+
+def _finish(response, etag: str):
+    response["ETag"] = etag
+    # Browsers revalidate every time (a 304 when nothing changed); shared caches keep nothing,
+    # since each copy carries its reader's own tokens.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def cache_for_readers(view):
+    """Serves a view's page from the cache to readers without a session."""
+
+    @functools.wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not _is_cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _cache_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            response = HttpResponse(
+                _for_visitor(entry["content"], request), content_type=entry["content_type"]
+            )
+            return _finish(response, entry["etag"])
+
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        content = _with_markers(response.content.decode(response.charset))
+        etag = f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"'
+        timeout = settings.PAGE_CACHE_SECONDS
+        until_next = _seconds_until_next_scheduled_article()
+        if until_next is not None:
+            timeout = min(timeout, until_next)
+        entry = {"content": content, "content_type": response["Content-Type"], "etag": etag}
+        cache.set(key, entry, timeout=timeout)
+        return _finish(response, etag)
+
+    return cached_view
