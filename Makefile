@@ -11,7 +11,7 @@ PYTHON ?= $(shell for cmd in python3.13 python3.12 python3 \
 	if command -v $$cmd >/dev/null 2>&1 && $$cmd -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$cmd; break; fi; done)
 
-.PHONY: run test lint format worker clean
+.PHONY: run test lint format worker css clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "Unity needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
@@ -47,6 +47,17 @@ format: $(VENV)/.installed-test
 test: lint
 	DJANGO_SETTINGS_MODULE=unity_site.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Bootstrap trimmed to the rules our templates use; run after adding Bootstrap classes.
+# The result is committed, so neither `make run` nor production needs Node.
+css: $(VENV)/.installed
+	npm ci --prefix tools/css --no-audit --no-fund
+	DJANGO_FORMS="$$($(PY) -c 'import django.forms, pathlib; print(pathlib.Path(django.forms.__file__).parent)')" \
+	CRISPY_FORMS="$$($(PY) -c 'import crispy_forms, pathlib; print(pathlib.Path(crispy_forms.__file__).parent)')" \
+	CRISPY_TEMPLATES="$$($(PY) -c 'import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / "templates")')" \
+	BOOTSTRAP_CSS="$$($(PY) -c 'import bootstrap, pathlib; print(pathlib.Path(bootstrap.__file__).parent / "static/bootstrap/css/bootstrap.min.css")')" \
+	tools/css/node_modules/.bin/purgecss --config tools/css/purgecss.config.cjs --output tools/css/build/
+	cp tools/css/build/bootstrap.min.css static/css/bootstrap-trimmed.min.css
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -168,7 +168,7 @@ def test_server_errors_get_the_branded_500_page(rf):
 
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
-    assert "bootstrap.min.css" in response.content.decode()
+    assert "css/unity.css" in response.content.decode()
 
 
 def test_search_results_page_on_without_losing_the_search(client):
