@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -66,7 +67,9 @@ def book(request: HttpRequest) -> HttpResponse:
         article = form.cleaned_data.get("article")
     else:
         slug = request.GET.get("article", "")[:160]
-        article = Article.objects.published().filter(slug=slug).first() if slug else None
+        # Only a well-formed slug reaches the database (PostgreSQL refuses NUL bytes, say).
+        is_slug = bool(slug) and slug_re.fullmatch(slug) is not None
+        article = Article.objects.published().filter(slug=slug).first() if is_slug else None
         form = build_form(request, article=article)
     return render(request, "bookings/book.html", {"form": form, "article": article})
 
