@@ -6,12 +6,15 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps
+from unity_site.health import healthz
 
 admin.site.site_header = "Unity clinic administration"
 admin.site.site_title = "Unity admin"
 admin.site.index_title = "Articles and consultation requests"
 
 urlpatterns = [
+    # For the load balancer: no session, never cached (unity_site/health.py).
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
     path("", include("bookings.urls")),

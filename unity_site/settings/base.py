@@ -1,6 +1,7 @@
 """Settings shared by every environment. Each value that differs between machines
 comes from an environment variable, documented in README.md."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,24 +35,32 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_tasks_db",
+    "axes",
     "articles",
     "bookings",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line written while serving a request carries its id.
+    "unity_site.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "unity_site.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed; Django's GZip pads each response against BREACH-style attacks.
     "django.middleware.gzip.GZipMiddleware",
     # Answers 304 when a reader's copy still matches the page's ETag (unity_site/page_cache.py).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the header middleware, so its 503 page carries every security header.
+    "unity_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses admin sign-in for a while after repeated failures (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Old article addresses answer with a permanent redirect once a slug changes.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
@@ -83,6 +92,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", True
+):
+    # psycopg 3's pool keeps connections open across requests (it replaces CONN_MAX_AGE).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -147,6 +166,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts may not either.
+CSRF_COOKIE_HTTPONLY = True
+# Browser features the site does not use are turned off (unity_site.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# Admin sign-in (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from
+# one client, logins are refused for the cool-off period; never a permanent lockout.
+AUTHENTICATION_BACKENDS = [
+    "unity_site.security.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Further tries during a lockout do not extend it: an attacker cannot keep staff locked out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "unity_site.security.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# /healthz answers 503 when the oldest due email has waited longer than this (0: never).
+HEALTHZ_MAX_EMAIL_AGE_SECONDS = env_int("HEALTHZ_MAX_EMAIL_AGE_SECONDS", 900)
 
 # The clinic, as readers and emails name it.
 CLINIC = {
@@ -161,35 +210,27 @@ CLINIC = {
 # How long after a clinical review the next one falls due, unless an editor sets the date.
 ARTICLES_REVIEW_PERIOD_MONTHS = env_int("ARTICLES_REVIEW_PERIOD_MONTHS", 12)
 
+# One JSON object a line with the request id (DJANGO_LOG_FORMAT=plain for people); email
+# addresses and phone numbers are masked (unity_site/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "unity_site.logs.RequestIDFilter"}},
+    "formatters": {
+        "json": {"()": "unity_site.logs.JSONFormatter"},
+        "plain": {"()": "unity_site.logs.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("DJANGO_LOG_FORMAT", "json"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # SQL with its parameters (names, emails) is never logged, whatever DJANGO_LOG_LEVEL says.
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-
-# ---------------------------------------------------------------------------
-# Consultation requests (the bookings app). Every variable is described in README.md.
-# ---------------------------------------------------------------------------
-# Who is emailed about each new request (comma-separated); the clinic's address when unset.
-BOOKINGS_NOTIFY_EMAILS = env_list("BOOKINGS_NOTIFY_EMAILS") or [CLINIC["email"]]
-# How many requests one client may send: "<count>/<s|m|h|d>"; more are kept as spam.
-BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "5/h")
-# A form sent sooner than this after it was shown is kept as spam (people are slower).
-BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
-# Closed and spam requests are anonymised this many days after they were received.
-BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
-# Secret mixed into the hash of a client's IP address; derived from SECRET_KEY when empty.
-BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
-# The request header holding the client's address behind a proxy (e.g. "X-Real-IP");
-# empty means REMOTE_ADDR. For X-Forwarded-For the last (proxy-added) address is used.
-BOOKINGS_CLIENT_IP_HEADER = env_str("BOOKINGS_CLIENT_IP_HEADER")
-# Stored with each request: bump it whenever the consent wording in bookings/forms.py changes.
-BOOKINGS_CONSENT_VERSION = "2026-11-1"
-PHONENUMBER_DEFAULT_REGION = "GB"
-PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
-# --------------------------- end of consultation requests ---------------------------
 
 # ---------------------------------------------------------------------------
 # Consultation requests (the bookings app). Every variable is described in README.md.
