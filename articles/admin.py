@@ -40,6 +40,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["reading_minutes", "updated_at"]
     inlines = [ReferenceInline]
     actions = ["publish", "unpublish"]
+    review_fields = ["reviewed_by", "last_reviewed", "next_review_due"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "reading_minutes"]}),
         ("Author and topics", {"fields": ["author", "topics"]}),
@@ -50,6 +51,31 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    def has_change_permission(self, request, obj=None):
+        # Clinical reviewers may open an article to record its review, and change nothing else.
+        return super().has_change_permission(request, obj) or request.user.has_perm(
+            "articles.review_article"
+        )
+
+    def has_publish_permission(self, request):
+        return super().has_change_permission(request)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return self.prepopulated_fields
+        return {}
+
+    def get_readonly_fields(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return self.readonly_fields
+        return [
+            name
+            for _, options in self.fieldsets
+            for row in options["fields"]
+            for name in ([row] if isinstance(row, str) else row)
+            if name not in self.review_fields
+        ]
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
@@ -80,7 +106,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if "hero_image" in form.changed_data:
             article_hero_renditions_refresh(article=obj)
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
         count = self._set_status(queryset, Article.Status.PUBLISHED)
         self.message_user(
@@ -89,7 +115,9 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(
+        description="Unpublish selected articles (back to draft)", permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
         count = self._set_status(queryset, Article.Status.DRAFT)
         self.message_user(request, f"{count} article(s) returned to draft.", messages.SUCCESS)

@@ -137,6 +137,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_listing")]
+        permissions = [("review_article", "Can record an article's clinical review")]
 
     def __str__(self):
         return self.title

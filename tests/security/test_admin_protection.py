@@ -1,6 +1,7 @@
 """The admin: password guessing is refused for a while, staff passwords are strong, and each
 member of staff can do only what their group allows."""
 
+import datetime
 import io
 import logging
 from datetime import timedelta
@@ -186,17 +187,48 @@ def test_editors_write_articles_but_cannot_see_consultation_requests(member):
     assert editor.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
-def test_clinical_reviewers_change_articles_but_cannot_add_or_delete_them(member):
+def test_clinical_reviewers_record_reviews_but_cannot_add_delete_or_publish(member):
     reviewer = member("Clinical reviewers")
     article = ArticleFactory()
 
     page = reviewer.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert page.status_code == 200
-    assert 'name="next_review_due"' in page.text or 'name="last_reviewed"' in page.text
+    assert 'name="last_reviewed"' in page.text
     assert reviewer.get(reverse("admin:articles_article_add")).status_code == 403
     delete_url = reverse("admin:articles_article_delete", args=[article.pk])
     assert reviewer.get(delete_url).status_code == 403
     assert reviewer.get(reverse("admin:bookings_consultationrequest_changelist")).status_code == 403
+
+
+def test_a_clinical_review_changes_only_the_review_dates(member):
+    reviewer = member("Clinical reviewers")
+    article = ArticleFactory(title="Original title", draft=True)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+
+    assert 'name="title"' not in reviewer.get(change).text
+    response = reviewer.post(
+        change,
+        {
+            "title": "Changed by a reviewer",
+            "status": "published",
+            "reviewed_by": article.author.pk,
+            "last_reviewed": "2026-11-20",
+            "next_review_due": "",
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
+        },
+    )
+    reviewer.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.last_reviewed == datetime.date(2026, 11, 20)
+    assert article.reviewed_by == article.author
+    assert article.title == "Original title"
+    assert article.status == "draft"
 
 
 def test_booking_reviewers_see_requests_but_cannot_edit_articles(member):
