@@ -1,8 +1,10 @@
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from tests.articles.factories import ArticleFactory, TopicFactory
+from tests.mail_server import Inbox, free_port
 
 
 @pytest.fixture
@@ -37,3 +39,33 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def smtp_port(settings):
+    """Sends the site's mail over SMTP to a port on loopback where nothing listens yet."""
+    port = free_port()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    return port
+
+
+@pytest.fixture
+def start_smtp(smtp_port):
+    """Starts a real SMTP server on that port; returns its inbox."""
+    controllers = []
+
+    def start():
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()

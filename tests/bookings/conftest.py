@@ -1,18 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 
 from bookings import antispam
 
 REVIEWERS = "Booking reviewers"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits live in the cache: every test starts with none counted."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

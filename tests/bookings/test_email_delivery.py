@@ -1,23 +1,17 @@
 """Both emails reach a real SMTP server; when it is down they wait and arrive exactly once."""
 
-import email
-import email.policy
-import signal
-import socket
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookings import tasks
 from bookings.models import ConsultationRequest
 from tests.bookings.factories import ConsultationRequestFactory
+from tests.mail_server import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -25,77 +19,11 @@ STAFF = ["frontdesk@unity-clinic.example", "physio@unity-clinic.example"]
 FROM = "Unity Physiotherapy <hello@unity-clinic.example>"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [
-            (
-                envelope.rcpt_tos,
-                email.message_from_bytes(envelope.content, policy=email.policy.default),
-            )
-            for envelope in self.envelopes
-        ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def smtp_port(settings):
-    port = free_port()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
+def smtp_port(smtp_port, settings):
     settings.BOOKINGS_NOTIFY_EMAILS = STAFF
     settings.DEFAULT_FROM_EMAIL = FROM
-    return port
-
-
-@pytest.fixture
-def start_smtp(smtp_port):
-    controllers = []
-
-    def start():
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
-def run_worker():
-    """Runs every task that is due, as `manage.py db_worker` does, then returns."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command(
-            "db_worker",
-            "--batch",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval=0",
-            stdout=StringIO(),
-        )
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+    return smtp_port
 
 
 def let_retries_fall_due():
