@@ -13,8 +13,9 @@ from datetime import timedelta
 
 from django.core.mail import mailers
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from . import emails
 from .models import ConsultationRequest
@@ -49,6 +50,24 @@ KINDS = {
         send_requester_confirmation,
     ),
 }
+
+
+def email_tasks_requeue_stalled(*, stalled_for: timedelta) -> int:
+    """Hands back to the queue the email tasks a worker started and never finished.
+
+    A worker killed mid-task (a deploy, the OOM killer, a power cut) leaves its task marked
+    running forever, and neither django.tasks nor django-tasks-db notices. Made ready again, the
+    task runs again on any worker; it checks the "sent at" field under a lock first, so an email
+    the dead worker did send is not sent twice. Only our email tasks are safe to run twice.
+    """
+    email_task_paths = [
+        task.module_path for task in (send_staff_notification, send_requester_confirmation)
+    ]
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path__in=email_task_paths,
+        started_at__lt=timezone.now() - stalled_for,
+    ).update(status=TaskResultStatus.READY, started_at=None)
 
 
 def retry_delay(attempt: int) -> timedelta | None:
