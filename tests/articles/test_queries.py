@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.models import Article
 from tests.articles.factories import ArticleFactory, ReferenceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,18 @@ def test_listing_pages_do_not_query_per_article(client, topic):
 
     assert queries_for(client, reverse("articles:article_list")) == few
     assert queries_for(client, reverse("articles:home")) <= few + 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search index is PostgreSQL's"
+)
+def test_search_uses_the_full_text_index_on_postgresql():
+    ArticleFactory.create_batch(3)
+    # Without the publication filter, only the search index can stand in for a table scan.
+    queryset = Article.objects.search("plantar fasciitis")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+
+    assert "article_search" in plan
