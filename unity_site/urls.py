@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps
 from unity_site.health import healthz
+from unity_site.page_cache import cache_for_readers
 
 admin.site.site_header = "Unity clinic administration"
 admin.site.site_title = "Unity admin"
@@ -18,15 +19,21 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
     path("", include("bookings.urls")),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        cache_for_readers(TemplateView.as_view(template_name="pages/privacy.html")),
+        name="privacy",
+    ),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        cache_for_readers(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+        ),
         name="robots",
     ),
     path(
         "sitemap.xml",
-        sitemap,
+        cache_for_readers(sitemap),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -180,3 +180,17 @@ def test_a_cached_page_expires_after_the_configured_time(client, article, settin
     time.sleep(0)
 
     assert "Changed behind" in client.get(article.get_absolute_url()).text
+
+
+def test_the_sitemap_is_cached_and_refreshed_when_an_article_is_published(client, article):
+    sitemap_url = reverse("django.contrib.sitemaps.views.sitemap")
+    client.get(sitemap_url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(sitemap_url)
+    draft = ArticleFactory(draft=True)
+
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+
+    assert len(queries) == 0
+    assert draft.get_absolute_url() in client.get(sitemap_url).text

@@ -193,6 +193,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "unity_site.security.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
+# Lockouts and refusals are logged (unity_site/security.py); not axes's start-up banner.
+AXES_VERBOSE = False
 
 # /healthz answers 503 when the oldest due email has waited longer than this (0: never).
 HEALTHZ_MAX_EMAIL_AGE_SECONDS = env_int("HEALTHZ_MAX_EMAIL_AGE_SECONDS", 900)
