@@ -1,8 +1,9 @@
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
+from bookings import antispam
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.mail_server import Inbox, free_port
 
@@ -69,3 +70,49 @@ def start_smtp(smtp_port):
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@pytest.fixture
+def form_data():
+    """What a reader fills in, with a form-shown token from long enough ago."""
+
+    def make(**overrides):
+        data = {
+            "name": "Zoë Ångström",
+            "email": "zoe@example.com",
+            "phone": "07912 345678",
+            "help_with": "Low back pain",
+            "contact_method": "phone",
+            "preferred_times": ["weekday_morning", "saturday"],
+            "message": "It hurts when I bend.\nWorse in the mornings.",
+            "consent": "on",
+            "article": "",
+            "referrer": "",
+            "utm_source": "",
+            "utm_medium": "",
+            "utm_campaign": "",
+            "shown": antispam.form_shown_token(now=0),  # Shown long ago: not too fast.
+            "website": "",
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return make
+
+
+@pytest.fixture
+def booking_reviewers_group() -> Group:
+    """The group the data migration makes (made again if a transactional test flushed it)."""
+    group, created = Group.objects.get_or_create(name="Booking reviewers")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="bookings",
+                codename__in=[
+                    "view_consultationrequest",
+                    "change_consultationrequest",
+                    "view_statuschange",
+                ],
+            )
+        )
+    return group

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from bookings.models import ConsultationRequest
@@ -24,23 +23,11 @@ def article():
 
 
 @pytest.fixture
-def booking_reviewer(django_user_model):
-    group, created = Group.objects.get_or_create(name="Booking reviewers")
-    if created:  # A transactional test before this one flushed what the migration made.
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="bookings",
-                codename__in=[
-                    "view_consultationrequest",
-                    "change_consultationrequest",
-                    "view_statuschange",
-                ],
-            )
-        )
+def booking_reviewer(django_user_model, booking_reviewers_group):
     user = django_user_model.objects.create_user(
         username="sam", password=PASSWORD, is_staff=True, first_name="Sam"
     )
-    user.groups.add(group)
+    user.groups.add(booking_reviewers_group)
     return user
 
 

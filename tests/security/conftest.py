@@ -1,11 +1,8 @@
 """Shared set-up for the security tests: production's settings, a deterministic Hypothesis."""
 
 import pytest
-from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-
-from bookings import antispam
 
 # Same examples on every run and every machine, nothing written to a .hypothesis folder, no
 # per-example deadline (a slow CI machine is not a bug). Tests set their own max_examples.
@@ -56,39 +53,3 @@ def https_client(client, production_settings):
     """A client whose requests arrive through the HTTPS proxy, as in production."""
     client.defaults["HTTP_X_FORWARDED_PROTO"] = "https"
     return client
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits live in the cache: every test starts with none counted."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def booking_data():
-    """A consultation request as a reader fills it in, shown long enough ago to be human."""
-
-    def make(**overrides):
-        data = {
-            "name": "Priya Sharma",
-            "email": "priya.sharma@example.com",
-            "phone": "07912 345678",
-            "help_with": "Low back pain",
-            "contact_method": "phone",
-            "preferred_times": ["weekday_morning"],
-            "message": "My lower back aches after every long run.",
-            "consent": "on",
-            "article": "",
-            "referrer": "",
-            "utm_source": "",
-            "utm_medium": "",
-            "utm_campaign": "",
-            "shown": antispam.form_shown_token(now=0),
-            "website": "",
-        }
-        data.update(overrides)
-        return data
-
-    return make

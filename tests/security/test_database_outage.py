@@ -53,7 +53,7 @@ def test_a_page_shows_a_clear_503_while_the_database_is_down_and_recovers_after(
     assert article.title in response.text
 
 
-def test_a_consultation_request_is_never_half_saved(client, booking_data):
+def test_a_consultation_request_is_never_half_saved(client, form_data):
     """The request is stored and its first email queued; then the database goes away before the
     second email is queued. Nothing of it may remain; sending it again works once it is back."""
     inserts_into_the_outbox = []
@@ -65,7 +65,7 @@ def test_a_consultation_request_is_never_half_saved(client, booking_data):
         return False
 
     with database_fails(when=second_outbox_insert):
-        response = client.post(reverse("bookings:book"), booking_data())
+        response = client.post(reverse("bookings:book"), form_data())
 
     assert len(inserts_into_the_outbox) == 2  # the request itself had been written by then
     assert response.status_code == 503
@@ -73,7 +73,7 @@ def test_a_consultation_request_is_never_half_saved(client, booking_data):
     assert ConsultationRequest.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
 
-    response = client.post(reverse("bookings:book"), booking_data())
+    response = client.post(reverse("bookings:book"), form_data())
 
     assert response.status_code == 302
     assert ConsultationRequest.objects.count() == 1

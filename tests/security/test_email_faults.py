@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_burst_while_smtp_is_down_is_all_stored_and_emailed_exactly_once_after(
-    client, settings, booking_data, start_smtp
+    client, settings, form_data, start_smtp
 ):
     settings.BOOKINGS_NOTIFY_EMAILS = [STAFF]
     settings.BOOKINGS_RATE_LIMIT = f"{BURST}/h"
 
     for number in range(BURST):
-        data = booking_data(name=f"Reader {number}", email=f"reader{number}@example.com")
+        data = form_data(name=f"Reader {number}", email=f"reader{number}@example.com")
         response = client.post(reverse("bookings:book"), data)
         assert response.status_code == 302
 

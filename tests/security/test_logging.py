@@ -51,8 +51,8 @@ def smtp_down(settings):
     }
 
 
-def test_a_booking_leaves_nothing_personal_in_the_logs(client, booking_data, log_lines, smtp_down):
-    data = booking_data(name=NAME, email=EMAIL, phone=PHONE, message=MESSAGE)
+def test_a_booking_leaves_nothing_personal_in_the_logs(client, form_data, log_lines, smtp_down):
+    data = form_data(name=NAME, email=EMAIL, phone=PHONE, message=MESSAGE)
     book = reverse("bookings:book")
 
     # A request that is stored, one with an error, one without its CSRF token, one that meets
