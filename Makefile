@@ -61,3 +61,13 @@ css: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# The load benchmark against a bare Django view, at 300 and 10,000 articles on PostgreSQL;
+# rewrites the results in bench/README.md. BENCH_ARGS="--sizes 300 --duration 5" for a quick look.
+.PHONY: bench lighthouse
+bench: $(VENV)/.installed
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Lighthouse 12.2.3 (mobile) on the home, article list and article pages in production mode.
+lighthouse: $(VENV)/.installed
+	PYTHON=$(PY) bench/lighthouse.sh
