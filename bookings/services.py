@@ -57,7 +57,8 @@ def consultation_request_create(
         spam_reason=spam_reason[:100],
         status=ConsultationRequest.Status.SPAM if spam_reason else ConsultationRequest.Status.NEW,
     )
-    consultation_request.full_clean()
+    # The article is an Article already (the form looked it up): no need to query it again.
+    consultation_request.full_clean(exclude=["article"])
     with transaction.atomic():
         consultation_request.save()
         if not spam_reason:

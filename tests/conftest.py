@@ -6,6 +6,7 @@ from django.core.cache import cache
 from bookings import antispam
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.mail_server import Inbox, free_port
+from unity_site.page_cache import forget_local_copies
 
 
 @pytest.fixture
@@ -38,8 +39,10 @@ def editor_client(client, editor):
 def empty_cache():
     """Each test starts with no cached pages and no rate-limit counts."""
     cache.clear()
+    forget_local_copies()
     yield
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

@@ -8,19 +8,26 @@ are filled in for each visitor, so caching never shares a CSRF token between rea
 Every cached page belongs to a content version. Saving or deleting anything a page shows bumps
 the version (articles/signals.py), so edits show at once; a page is also never kept past the
 moment the next scheduled article goes live, since that needs no save to happen.
+
+Pages live in Django's cache (Redis in production, shared by every server) and, for the pages
+each process served last, in the process itself. A page with no per-visitor values is stored
+gzip-compressed too, and served as it is.
 """
 
 import functools
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
+from django.utils.text import compress_string
 
 from articles.models import Article
 from bookings.antispam import form_shown_token
@@ -44,20 +51,68 @@ HIDDEN_VALUE = re.compile(
 )
 MARKER = "\x00{name}\x00"
 MARKER_PATTERN = re.compile(f"\x00({FIELD_NAMES})\x00")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+# Each process keeps the pages it served last and trusts its copy of the content version for a
+# second, so most readers are served without a round trip to the shared cache; an edit made
+# through another process shows within that second.
+LOCAL_PAGES = 256
+LOCAL_VERSION_SECONDS = 1.0
+_local_pages: OrderedDict[str, dict] = OrderedDict()
+_local_version: tuple[int, float] | None = None
+_local_lock = threading.Lock()
 
 
 def content_version() -> int:
+    global _local_version
+    now = time.monotonic()
+    if _local_version is not None and now - _local_version[1] < LOCAL_VERSION_SECONDS:
+        return _local_version[0]
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
-        version = time.time_ns()
-        cache.add(CONTENT_VERSION_KEY, version, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, version)
+        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
+    _local_version = (version, now)
     return version
 
 
 def bump_content_version() -> None:
     """Every cached page is stale from now on."""
-    cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    global _local_version
+    version = time.time_ns()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _local_version = (version, time.monotonic())
+
+
+def forget_local_copies() -> None:
+    """Drops this process's copies, as when the shared cache is emptied (tests do that)."""
+    global _local_version
+    with _local_lock:
+        _local_pages.clear()
+        _local_version = None
+
+
+def _cached_entry(key: str) -> dict | None:
+    with _local_lock:
+        entry = _local_pages.get(key)
+        if entry is not None:
+            _local_pages.move_to_end(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        _keep_locally(key, entry)
+    if entry["expires_at"] <= time.time():
+        return None
+    return entry
+
+
+def _keep_locally(key: str, entry: dict) -> None:
+    with _local_lock:
+        _local_pages[key] = entry
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
 
 
 def _is_cacheable(request) -> bool:
@@ -105,6 +160,16 @@ def _seconds_until_next_scheduled_article() -> int | None:
     return max(1, int(next_publication.timestamp() - time.time()) + 1)
 
 
+def _response_from(entry: dict, request) -> HttpResponse:
+    accepts_gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if entry["gzipped"] is not None and accepts_gzip:
+        response = HttpResponse(entry["gzipped"], content_type=entry["content_type"])
+        response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+    return HttpResponse(_for_visitor(entry["content"], request), content_type=entry["content_type"])
+
+
 def _finish(response, etag: str):
     response["ETag"] = etag
     # Browsers revalidate every time (a 304 when nothing changed); shared caches keep nothing,
@@ -121,12 +186,9 @@ def cache_for_readers(view):
         if not _is_cacheable(request):
             return view(request, *args, **kwargs)
         key = _cache_key(request)
-        entry = cache.get(key)
+        entry = _cached_entry(key)
         if entry is not None:
-            response = HttpResponse(
-                _for_visitor(entry["content"], request), content_type=entry["content_type"]
-            )
-            return _finish(response, entry["etag"])
+            return _finish(_response_from(entry, request), entry["etag"])
 
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
@@ -134,13 +196,22 @@ def cache_for_readers(view):
         if response.status_code != 200 or response.streaming:
             return response
         content = _with_markers(response.content.decode(response.charset))
-        etag = f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"'
         timeout = settings.PAGE_CACHE_SECONDS
         until_next = _seconds_until_next_scheduled_article()
         if until_next is not None:
             timeout = min(timeout, until_next)
-        entry = {"content": content, "content_type": response["Content-Type"], "etag": etag}
+        entry = {
+            "content": content,
+            "content_type": response["Content-Type"],
+            "etag": f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"',
+            "expires_at": time.time() + timeout,
+            # A page that is the same for every reader is compressed once, not per request.
+            "gzipped": None
+            if MARKER_PATTERN.search(content)
+            else compress_string(content.encode()),
+        }
         cache.set(key, entry, timeout=timeout)
-        return _finish(response, etag)
+        _keep_locally(key, entry)
+        return _finish(response, entry["etag"])
 
     return cached_view

@@ -1,6 +1,7 @@
 """Readers get cached pages; edits, publications and scheduled articles still show at once."""
 
 import datetime
+import gzip
 import re
 import time
 
@@ -194,3 +195,17 @@ def test_the_sitemap_is_cached_and_refreshed_when_an_article_is_published(client
 
     assert len(queries) == 0
     assert draft.get_absolute_url() in client.get(sitemap_url).text
+
+
+def test_a_page_the_same_for_every_reader_is_compressed_once_and_served_as_is(article):
+    list_url = reverse("articles:article_list")
+    first = Client().get(list_url, HTTP_ACCEPT_ENCODING="gzip")
+
+    again = Client().get(list_url, HTTP_ACCEPT_ENCODING="gzip")
+    plain = Client().get(list_url)
+
+    assert again["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in again["Vary"]
+    assert gzip.decompress(again.content) == gzip.decompress(first.content)
+    assert not plain.has_header("Content-Encoding")
+    assert article.title in plain.text
