@@ -61,12 +61,11 @@ def rate_limit_exceeded(client: str) -> bool:
     """Counts one request for this client and says whether it went over the limit."""
     limit, window = parse_rate(settings.BOOKINGS_RATE_LIMIT)
     key = f"bookings:rate:{client}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # Expired between add() and incr().
-        cache.set(key, 1, timeout=window)
-        count = 1
+        count = cache.incr(key)  # Every request but a window's first finds the count there.
+    except ValueError:
+        # The window's first request, unless another one started the count meanwhile.
+        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     return count > limit
 
 
