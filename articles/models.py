@@ -2,15 +2,16 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from .querysets import ArticleQuerySet
+from .querysets import SEARCH_VECTOR, ArticleQuerySet
 from .rendering import render_body
 
 
@@ -87,6 +88,8 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     headings = models.JSONField(editable=False, default=list)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    # PostgreSQL's full-text search vector of title, summary and body, kept up to date on save.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     author = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="articles")
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
@@ -163,6 +166,8 @@ class Article(models.Model):
                 "next_review_due",
             }
         super().save(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            Article.objects.filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})

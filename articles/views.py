@@ -69,6 +69,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.visible_to(self.request.user)
+            .defer("search_vector")
             .select_related("author", "reviewed_by")
             .prefetch_related("topics", "references")
         )

@@ -67,6 +67,16 @@ def test_search_finds_words_in_title_summary_and_body(client):
     assert response.text.index(by_title.title) < response.text.index(by_body.title)
 
 
+def test_search_finds_an_article_by_the_words_of_its_latest_edit(client):
+    article = ArticleFactory(title="Shoulder advice", body="Rest it for a day.")
+    article.body = "Try pendulum swings."
+    article.save()
+
+    found = client.get(reverse("articles:search"), {"q": "pendulum"})
+
+    assert article.title in found.text
+
+
 def test_search_with_overlong_or_odd_input_explains_instead_of_failing(client):
     too_long = client.get(reverse("articles:search"), {"q": "x" * 500})
     odd = client.get(reverse("articles:search"), {"q": "back & (pain | ! :*"})

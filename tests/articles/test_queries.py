@@ -57,4 +57,4 @@ def test_search_uses_the_full_text_index_on_postgresql():
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
 
-    assert "article_search" in plan
+    assert "article_search_vector" in plan
