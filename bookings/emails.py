@@ -8,15 +8,6 @@ from django.urls import reverse
 from .models import ConsultationRequest
 
 
-def _render(template_base: str, context: dict) -> tuple[str, str, str]:
-    subject = render_to_string(f"emails/{template_base}.subject.txt", context)
-    # A subject is one line, whatever the template or the data says.
-    subject = " ".join(subject.split())
-    text = render_to_string(f"emails/{template_base}.txt", context)
-    html = render_to_string(f"emails/{template_base}.html", context)
-    return subject, text, html
-
-
 def _context(consultation_request: ConsultationRequest) -> dict:
     article = consultation_request.article
     return {
@@ -29,29 +20,45 @@ def _context(consultation_request: ConsultationRequest) -> dict:
     }
 
 
+def _message(
+    template_base: str,
+    consultation_request: ConsultationRequest,
+    *,
+    to: list[str],
+    reply_to: list[str],
+) -> EmailMultiAlternatives:
+    """Plain text and HTML from templates/emails/<template_base>.{subject.txt,txt,html}."""
+    context = _context(consultation_request)
+    subject = render_to_string(f"emails/{template_base}.subject.txt", context)
+    message = EmailMultiAlternatives(
+        # A subject is one line, whatever the template or the data says.
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"emails/{template_base}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=reply_to,
+    )
+    message.attach_alternative(
+        render_to_string(f"emails/{template_base}.html", context), "text/html"
+    )
+    return message
+
+
 def staff_notification(consultation_request: ConsultationRequest) -> EmailMultiAlternatives:
     """To the clinic: everything needed to reply, with Reply-To set to the requester."""
-    subject, text, html = _render("consultation_staff_notification", _context(consultation_request))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return _message(
+        "consultation_staff_notification",
+        consultation_request,
         to=list(settings.BOOKINGS_NOTIFY_EMAILS),
         reply_to=[consultation_request.email],
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def requester_confirmation(consultation_request: ConsultationRequest) -> EmailMultiAlternatives:
     """To the requester: thanks and what happens next. No health details are repeated."""
-    subject, text, html = _render("consultation_confirmation", _context(consultation_request))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return _message(
+        "consultation_confirmation",
+        consultation_request,
         to=[consultation_request.email],
         reply_to=[settings.CLINIC["email"]],
     )
-    message.attach_alternative(html, "text/html")
-    return message
