@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -137,7 +138,7 @@ def _code_fingerprint() -> str:
 
 
 def _cache_key(request) -> str:
-    query = "&".join(f"{key}={request.GET[key]}" for key in sorted(request.GET))
+    query = urlencode(sorted(request.GET.items()))
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     return f"page-cache:{_code_fingerprint()}:{content_version()}:{digest}"
 

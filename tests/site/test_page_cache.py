@@ -209,3 +209,12 @@ def test_a_page_the_same_for_every_reader_is_compressed_once_and_served_as_is(ar
     assert gzip.decompress(again.content) == gzip.decompress(first.content)
     assert not plain.has_header("Content-Encoding")
     assert article.title in plain.text
+
+
+def test_a_parameter_whose_value_looks_like_a_query_string_gets_its_own_page(article):
+    book = reverse("bookings:book")
+    Client().get(book, {"article": article.slug, "page": "1"})
+
+    odd = Client().get(book, {"article": f"{article.slug}&page=1"})
+
+    assert f'name="article" value="{article.slug}"' not in odd.text
