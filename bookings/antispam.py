@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from unity_site.security import client_ip
+
 TOKEN_SALT = "bookings.form-shown"
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -36,14 +38,10 @@ def seconds_since_shown(token: str) -> float | None:
 
 def client_hash(request: HttpRequest) -> str:
     """A salted hash of the client's address: enough to count its requests, not to find it."""
-    header = settings.BOOKINGS_CLIENT_IP_HEADER
-    address = ""
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        address = request.META.get(meta_key, "").split(",")[-1].strip()
-    address = address or request.META.get("REMOTE_ADDR", "")
     secret = settings.BOOKINGS_IP_HASH_SALT or None  # None: Django uses SECRET_KEY.
-    return salted_hmac("bookings.client", address, secret=secret, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "bookings.client", client_ip(request), secret=secret, algorithm="sha256"
+    ).hexdigest()
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

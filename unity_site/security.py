@@ -17,7 +17,7 @@ def client_ip(request: HttpRequest) -> str:
     Behind a proxy every request comes from the proxy's own address, so counting failures by
     REMOTE_ADDR would lock every member of staff out at once. BOOKINGS_CLIENT_IP_HEADER names
     the header the proxy sets (for X-Forwarded-For the last, proxy-added address is used); the
-    rate limit of the booking form reads the same header.
+    booking form's rate limit counts clients by this address too (bookings/antispam.py).
     """
     header = settings.BOOKINGS_CLIENT_IP_HEADER
     address = ""
