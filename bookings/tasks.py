@@ -52,6 +52,10 @@ KINDS = {
 }
 
 
+# What identifies our email tasks in django-tasks-db's table (/healthz watches them too).
+EMAIL_TASK_PATHS = [email_task.module_path for _, _, email_task in KINDS.values()]
+
+
 def email_tasks_requeue_stalled(*, stalled_for: timedelta) -> int:
     """Hands back to the queue the email tasks a worker started and never finished.
 

@@ -12,10 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-logger = logging.getLogger(__name__)
+from bookings.tasks import EMAIL_TASK_PATHS
 
-# The tasks that send email (the consultation request's two messages).
-EMAIL_TASK_PREFIX = "bookings.tasks."
+logger = logging.getLogger(__name__)
 
 
 def oldest_unsent_email_age(now) -> float | None:
@@ -27,7 +26,7 @@ def oldest_unsent_email_age(now) -> float | None:
     """
     unsent = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-        task_path__startswith=EMAIL_TASK_PREFIX,
+        task_path__in=EMAIL_TASK_PATHS,
     )
     oldest = unsent.aggregate(
         enqueued=Min("enqueued_at", filter=Q(run_after=get_date_max())),
