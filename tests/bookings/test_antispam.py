@@ -52,7 +52,22 @@ def test_a_missing_or_forged_timestamp_is_spam(client, form_data, token):
     assert request.spam_reason == "missing or forged form token"
 
 
-def test_the_rate_limit_keeps_the_extra_requests_as_spam(client, form_data, settings):
+@pytest.fixture(params=["memory", "redis"])
+def rate_limit_cache(request, settings):
+    """The rate limit counts in Django's cache: memory in development, Redis in production."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "unity_site.cache.SharedClientRedisCache",
+                "LOCATION": request.getfixturevalue("redis_url"),
+            }
+        }
+    return request.param
+
+
+def test_the_rate_limit_keeps_the_extra_requests_as_spam(
+    client, form_data, settings, rate_limit_cache
+):
     settings.BOOKINGS_RATE_LIMIT = "3/h"
 
     for _ in range(5):

@@ -28,7 +28,6 @@ from bookings import antispam
 from bookings.models import ConsultationRequest
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("UNITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 HOST = "www.unity-clinic.example"
 SECRET_KEY = "two-servers-test-key-7Jq2vP9sLm4Rt8wZc1KbN6yHd3FgA0eUo5iTlQpX"
 RATE_LIMIT = 3
@@ -48,15 +47,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
 
 
 class Inbox:
@@ -119,18 +109,9 @@ def wait_until(condition, seconds, what):
 
 
 @pytest.fixture
-def topology(tmp_path, live_server_database_url, settings):
+def topology(tmp_path, live_server_database_url, redis_url, settings):
     """Two gunicorn app servers, two db_workers, an SMTP server: all started here, all stopped
     at the end by their own process ids."""
-    import redis
-
-    if not redis_reachable():
-        message = f"Redis is not answering at {REDIS_URL}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
     inbox = Inbox()
     smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -143,7 +124,7 @@ def topology(tmp_path, live_server_database_url, settings):
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=live_server_database_url,
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=redis_url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         BOOKINGS_RATE_LIMIT=f"{RATE_LIMIT}/h",
         BOOKINGS_CLIENT_IP_HEADER="X-Forwarded-For",

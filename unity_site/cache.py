@@ -1,0 +1,28 @@
+"""Django's Redis cache, minus the cost of building a redis-py client for every call.
+
+Django's client makes a new `redis.Redis` for each get, set or incr. The object is only a thin
+wrapper around a shared connection pool, but building it fills redis-py's table of response
+callbacks, which costs more CPU than the round trip itself. It is safe to share between threads,
+so one per connection pool serves every call.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class SharedClientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
