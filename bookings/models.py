@@ -82,7 +82,8 @@ class ConsultationRequest(models.Model):
     spam_reason = models.CharField(max_length=100, blank=True)
 
     # How staff work it.
-    status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
+    # No index of its own: consultation_status_received (status, received_at) serves status filters.
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
