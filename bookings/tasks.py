@@ -64,12 +64,9 @@ def email_tasks_requeue_stalled(*, stalled_for: timedelta) -> int:
     task runs again on any worker; it checks the "sent at" field under a lock first, so an email
     the dead worker did send is not sent twice. Only our email tasks are safe to run twice.
     """
-    email_task_paths = [
-        task.module_path for task in (send_staff_notification, send_requester_confirmation)
-    ]
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING,
-        task_path__in=email_task_paths,
+        task_path__in=EMAIL_TASK_PATHS,
         started_at__lt=timezone.now() - stalled_for,
     ).update(status=TaskResultStatus.READY, started_at=None)
 
