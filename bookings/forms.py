@@ -35,7 +35,7 @@ CONSENT_LABEL = (
 
 
 def has_control_characters(value: str, *, allow_newlines: bool = False) -> bool:
-    """Newlines means line feed, carriage return and tab: what a multi-line message may hold."""
+    """With allow_newlines, line feeds, carriage returns and tabs pass: a message may hold them."""
     pattern = CONTROL_CHARACTERS_BUT_NEWLINES if allow_newlines else CONTROL_CHARACTERS
     return pattern.search(value) is not None
 

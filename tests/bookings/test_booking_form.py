@@ -181,6 +181,7 @@ HOSTILE = [
     ("name", "Eve\r\nBcc: victim@evil.example", "on one line"),
     ("name", "Eve\nSubject: spam", "on one line"),
     ("name", "Eve\x00\x07", "on one line"),
+    ("name", "Eve \u202eexe.txt", "on one line"),
     ("name", "E" * 10_000, "at most 150 characters"),
     ("email", "eve@example.com\r\nBcc: victim@evil.example", "on one line"),
     ("email", "eve@example.com, victim@evil.example", "one email address only"),
@@ -189,8 +190,10 @@ HOSTILE = [
     ("email", "not an email", "Enter an email address like"),
     ("email", "eve@", "Enter an email address like"),
     ("help_with", "Back\r\npain", "on one line"),
+    ("help_with", "Back\u2028pain", "on one line"),
     ("message", "x" * 100_000, "at most 3000 characters"),
     ("message", "Hello\x1b[31m", "invisible characters"),
+    ("message", "Hello\x85world", "invisible characters"),
 ]
 
 
@@ -202,6 +205,15 @@ def test_hostile_input_is_a_form_error_and_sends_nothing(client, form_data, fiel
     assert error in response.text
     assert not ConsultationRequest.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_message_may_run_over_several_lines(client, form_data):
+    message = "My knee hurts.\r\n\r\nIt started after a run:\tthree weeks ago."
+
+    response = post(client, form_data(message=message))
+
+    assert response.status_code == 302
+    assert ConsultationRequest.objects.get().message == message
 
 
 def test_oversized_hidden_fields_are_shortened_not_refused(client, form_data):
