@@ -1,11 +1,15 @@
 """What a reader sees when they ask for a consultation, on an article or on the booking page."""
 
+import sys
+import unicodedata
+
 import pytest
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from bookings.forms import has_control_characters
 from bookings.models import ConsultationRequest
 from tests.articles.factories import ArticleFactory
 
@@ -205,6 +209,19 @@ def test_hostile_input_is_a_form_error_and_sends_nothing(client, form_data, fiel
     assert error in response.text
     assert not ConsultationRequest.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_exactly_the_characters_unicode_calls_controls_or_separators_are_refused():
+    reordering = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    line_breaks = {"\n", "\r", "\t"}
+
+    for code_point in range(sys.maxunicode + 1):
+        char = chr(code_point)
+        invisible = unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in reordering
+        assert has_control_characters(char) == invisible, hex(code_point)
+        assert has_control_characters(char, allow_newlines=True) == (
+            invisible and char not in line_breaks
+        ), hex(code_point)
 
 
 def test_a_message_may_run_over_several_lines(client, form_data):
