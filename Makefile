@@ -64,9 +64,14 @@ clean:
 
 # The load benchmark against a bare Django view, at 300 and 10,000 articles on PostgreSQL;
 # rewrites the results in bench/README.md. BENCH_ARGS="--sizes 300 --duration 5" for a quick look.
-.PHONY: bench lighthouse
+.PHONY: bench bench-instructions lighthouse
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Instructions per request (valgrind): the ceiling, the booking POST and its writes, steadier
+# than req/s on a shared machine.
+bench-instructions: $(VENV)/.installed
+	$(PY) bench/instructions.py
 
 # Lighthouse 12.2.3 (mobile) on the home, article list and article pages in production mode.
 lighthouse: $(VENV)/.installed

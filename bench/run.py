@@ -154,19 +154,20 @@ def base_env(size: int | None, static_root: Path) -> dict[str, str]:
     return env
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
+def ensure_command(command: str) -> str:
+    """The command's path, after installing Debian's package of the same name if it is missing."""
+    found = shutil.which(command)
     if found:
         return found
-    log("wrk is missing: installing Debian's package")
+    log(f"{command} is missing: installing Debian's package")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
     subprocess.run(
-        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+        [*sudo, "apt-get", "install", "-y", "-qq", command],
         check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
-    return shutil.which("wrk") or sys.exit("wrk could not be installed")
+    return shutil.which(command) or sys.exit(f"{command} could not be installed")
 
 
 def psql(sql: str, database: str = "postgres") -> str:
@@ -392,14 +393,14 @@ def booking_check(database: str, before: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_size(size: int, args, wrk: str, workdir: Path) -> dict:
+def prepare(size: int, requests: int, regenerate: bool = False) -> tuple[str, dict[str, str]]:
+    """The database of this size, with its data, and the static files: what serving needs."""
     database = ensure_database(size)
-    static_root = RESULTS / "static"
-    env = base_env(size, static_root)
+    env = base_env(size, RESULTS / "static")
     log(f"{database}: migrate and generate data (reused when already there)")
     subprocess.run(
         [PYTHON, str(BENCH / "generate.py"), "--articles", str(size),
-         "--requests", str(args.requests)] + (["--force"] if args.regenerate else []),
+         "--requests", str(requests)] + (["--force"] if regenerate else []),
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
     log("collectstatic")
@@ -407,6 +408,11 @@ def run_size(size: int, args, wrk: str, workdir: Path) -> dict:
         [PYTHON, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
+    return database, env
+
+
+def run_size(size: int, args, wrk: str, workdir: Path) -> dict:
+    database, env = prepare(size, args.requests, args.regenerate)
     subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=False, capture_output=True)
 
     log("SQL queries per URL (in-process test client, cold then warm)")
@@ -632,7 +638,7 @@ def main(argv=None) -> int:
 
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     RESULTS.mkdir(exist_ok=True)
-    wrk = ensure_wrk()
+    wrk = ensure_command("wrk")
     info = machine()
     runs = []
     with tempfile.TemporaryDirectory(prefix="unity-bench-") as tmp:

@@ -1,0 +1,214 @@
+"""`make bench-instructions`: CPU instructions per request, counted by valgrind (bench/README.md).
+
+    .venv/bin/python bench/instructions.py              # about 5 minutes
+    .venv/bin/python bench/instructions.py --calls 10   # quicker; start-up noise weighs more
+
+wrk's req/s moves by ±10 % with whatever else the machine is doing; an instruction count does
+not. Each scenario runs in-process, with production settings against the 300-article bench
+database, under `valgrind --tool=callgrind` twice: with a few calls and with `--calls` more. The
+difference, divided by `--calls`, is one call's cost without the start-up. Only this process's
+own instructions are counted: PostgreSQL's and Redis's work, and the kernel's, are not.
+"""
+
+import argparse
+import datetime
+import gc
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402  (bench/run.py: the data, the environment and the results folder)
+
+SIZE = 300
+FEW = 10
+SCENARIOS = {
+    "ceiling": "GET / of the ceiling (bench/ceiling.py)",
+    "booking": "POST /book/, accepted: validated, stored, 2 emails queued, redirected",
+    "service": "consultation_request_create(): the request and its 2 email tasks, committed",
+    "enqueue": "one email task's Task.enqueue(), committed",
+}
+
+
+def wsgi_call(application, method: str, path: str, body: bytes = b"", headers=None):
+    """One request through the WSGI application, as gunicorn hands it over."""
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": str(run.APP_PORT),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": f"127.0.0.1:{run.APP_PORT}",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_ACCEPT_ENCODING": "gzip, deflate, br",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        **(headers or {}),
+    }
+    started = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started.update(status=int(status.split()[0]), headers=response_headers)
+
+    content = b"".join(application(environ, start_response))
+    return started["status"], started["headers"], content
+
+
+def booking_call():
+    """A valid form posted again and again with the token and cookie of one form page."""
+    import gzip
+    from urllib.parse import urlencode
+
+    from django.core.wsgi import get_wsgi_application
+    from queries import booking_form
+
+    application = get_wsgi_application()
+    status, headers, content = wsgi_call(application, "GET", "/book/")
+    assert status == 200, status
+    html = gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
+    cookie = next(
+        value.split(";", 1)[0]
+        for name, value in headers
+        if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+    )
+    body = urlencode(booking_form(html.decode())).encode()
+    origin = f"https://127.0.0.1:{run.APP_PORT}"
+    post_headers = {
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "HTTP_COOKIE": cookie,
+        "HTTP_ORIGIN": origin,
+        "HTTP_REFERER": f"{origin}/book/",
+    }
+
+    def call():
+        status, _, content = wsgi_call(application, "POST", "/book/", body, post_headers)
+        assert status == 302, (status, content[:300])
+
+    return call
+
+
+def service_call():
+    from bookings.services import consultation_request_create
+
+    def call():
+        consultation_request_create(
+            name="Bench Reader",
+            email="bench.reader@example.com",
+            help_with="Knee pain when running",
+            contact_method="email",
+            preferred_times=["weekday_morning"],
+            message="I would like a consultation about my knee.",
+        )
+
+    return call
+
+
+def enqueue_call():
+    from django.db import transaction
+
+    from bookings.models import ConsultationRequest
+    from bookings.tasks import send_staff_notification
+
+    request_id = ConsultationRequest.objects.values_list("pk", flat=True).first()
+
+    def call():
+        with transaction.atomic():
+            send_staff_notification.enqueue(request_id)
+
+    return call
+
+
+def child(scenario: str, calls: int) -> None:
+    """Runs inside valgrind: a few calls to warm up, then `calls` more."""
+    if scenario == "ceiling":
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.ceiling"
+        from bench.ceiling import application
+
+        def call():
+            status, _, _ = wsgi_call(application, "GET", "/")
+            assert status == 200, status
+    else:
+        import django
+
+        django.setup()
+        from django.core.cache import cache
+
+        # The same start for every run: the booking page is drawn, not found in the cache.
+        cache.clear()
+        call = {"booking": booking_call, "service": service_call, "enqueue": enqueue_call}[
+            scenario
+        ]()
+    gc.disable()  # a collection would land in one run and not the other
+    for _ in range(3 + calls):
+        call()
+
+
+def count(scenario: str, calls: int, env: dict[str, str]) -> int:
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, __file__, "--child", scenario, "--calls", str(calls)],
+        cwd=ROOT, env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True,
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    if result.returncode or not found:
+        sys.exit(f"{scenario} failed under valgrind:\n{result.stderr[-3000:]}")
+    return int(found.group(1))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Instructions per request, by valgrind.")
+    parser.add_argument("--calls", type=int, default=30, help="calls measured per scenario")
+    parser.add_argument("--child", choices=SCENARIOS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.calls)
+        return 0
+
+    run.ensure_command("valgrind")
+    run.RESULTS.mkdir(exist_ok=True)
+    _, env = run.prepare(SIZE, requests=100_000)
+    results = {}
+    for scenario, what in SCENARIOS.items():
+        run.log(f"{scenario}: {what}")
+        few = count(scenario, FEW, env)
+        more = count(scenario, FEW + args.calls, env)
+        results[scenario] = (more - few) // args.calls
+
+    ceiling = results["ceiling"]
+    lines = [
+        f"Instructions per call, {args.calls} calls, at {SIZE} articles "
+        f"({datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC):",
+        "",
+        "| Scenario | What | Instructions | × ceiling |",
+        "|---|---|--:|--:|",
+    ]
+    for scenario, what in SCENARIOS.items():
+        lines.append(
+            f"| {scenario} | {what} | {results[scenario] / 1e6:.2f} M "
+            f"| {results[scenario] / ceiling:.1f} |"
+        )
+    report = "\n".join(lines)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    (run.RESULTS / f"instructions-{stamp}.json").write_text(json.dumps(results, indent=2))
+    print()
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
