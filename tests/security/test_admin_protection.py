@@ -60,7 +60,7 @@ def test_wrong_passwords_for_an_account_lock_it_for_the_cool_off_only(
             refused = sign_in(client, "physio", PASSWORD)
 
     assert refused.status_code == 429
-    assert "too many login attempts" in refused.text
+    assert "Sign-in is paused" in refused.text
     assert not signed_in(client)
     assert any("sign-in refused" in record.getMessage() for record in caplog.records)
 
@@ -72,6 +72,25 @@ def test_wrong_passwords_for_an_account_lock_it_for_the_cool_off_only(
 
     assert response.status_code == 302
     assert signed_in(client)
+
+
+def test_a_refused_member_of_staff_is_told_how_long_to_wait_and_what_to_do(client, staff, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "physio", "guess")
+
+    refused = sign_in(client, "physio", PASSWORD)
+
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("text/html")
+    page = refused.text
+    assert "<title>Sign-in paused – Unity" in page
+    assert "paused for up to 20 minutes" in page
+    assert f'href="{LOGIN_URL}"' in page
+    assert "forgotten your password" in page
+    assert '<meta name="robots" content="noindex">' in page
+    # The site's own page, under its security headers.
+    assert "default-src 'self'" in refused["Content-Security-Policy"]
 
 
 def test_an_account_is_protected_against_guesses_from_many_addresses(client, staff, settings):

@@ -193,6 +193,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "unity_site.security.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "unity_site.security.lockout_response"
 # Lockouts and refusals are logged (unity_site/security.py); not axes's start-up banner.
 AXES_VERBOSE = False
 
