@@ -69,9 +69,9 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Instructions per request (valgrind): the ceiling, the booking POST and its writes, steadier
-# than req/s on a shared machine.
+# than req/s on a shared machine. INSTRUCTIONS_ARGS="--calls 10" for a quicker look.
 bench-instructions: $(VENV)/.installed
-	$(PY) bench/instructions.py
+	$(PY) bench/instructions.py $(INSTRUCTIONS_ARGS)
 
 # Lighthouse 12.2.3 (mobile) on the home, article list and article pages in production mode.
 lighthouse: $(VENV)/.installed

@@ -1,13 +1,17 @@
 """`make bench-instructions`: CPU instructions per request, counted by valgrind (bench/README.md).
 
     .venv/bin/python bench/instructions.py              # about 5 minutes
-    .venv/bin/python bench/instructions.py --calls 10   # quicker; start-up noise weighs more
+    .venv/bin/python bench/instructions.py --calls 10   # quicker; one odd call weighs more
 
 wrk's req/s moves by ±10 % with whatever else the machine is doing; an instruction count does
 not. Each scenario runs in-process, with production settings against the 300-article bench
-database, under `valgrind --tool=callgrind` twice: with a few calls and with `--calls` more. The
-difference, divided by `--calls`, is one call's cost without the start-up. Only this process's
-own instructions are counted: PostgreSQL's and Redis's work, and the kernel's, are not.
+database, under `valgrind --tool=callgrind` twice: with 3 + 10 calls and with 3 + 10 + `--calls`.
+The difference, divided by `--calls`, is one call's cost without the start-up. Only this Python
+process's instructions are counted: not PostgreSQL's, Redis's or the kernel's, and not
+gunicorn's HTTP parsing, since requests go straight to the WSGI application.
+
+It empties the cache (Redis database 5, as `make bench` uses) and adds consultation requests and
+email tasks to the bench database: do not run it while `make bench` runs.
 """
 
 import argparse
@@ -16,16 +20,19 @@ import gc
 import io
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+import booking_form  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the data, the environment and the results folder)
 
 SIZE = 300
@@ -70,27 +77,20 @@ def wsgi_call(application, method: str, path: str, body: bytes = b"", headers=No
 
 
 def booking_call():
-    """A valid form posted again and again with the token and cookie of one form page."""
+    """The same valid form posted again and again, with the token and cookie of one form page."""
     import gzip
-    from urllib.parse import urlencode
 
     from django.core.wsgi import get_wsgi_application
-    from queries import booking_form
 
     application = get_wsgi_application()
     status, headers, content = wsgi_call(application, "GET", "/book/")
     assert status == 200, status
     html = gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
-    cookie = next(
-        value.split(";", 1)[0]
-        for name, value in headers
-        if name.lower() == "set-cookie" and value.startswith("csrftoken=")
-    )
-    body = urlencode(booking_form(html.decode())).encode()
+    body = urlencode(booking_form.fields(html.decode())).encode()
     origin = f"https://127.0.0.1:{run.APP_PORT}"
     post_headers = {
         "CONTENT_TYPE": "application/x-www-form-urlencoded",
-        "HTTP_COOKIE": cookie,
+        "HTTP_COOKIE": booking_form.csrf_cookie(headers),
         "HTTP_ORIGIN": origin,
         "HTTP_REFERER": f"{origin}/book/",
     }
@@ -134,7 +134,7 @@ def enqueue_call():
 
 
 def child(scenario: str, calls: int) -> None:
-    """Runs inside valgrind: a few calls to warm up, then `calls` more."""
+    """Runs inside valgrind: three calls to warm up, then `calls` more."""
     if scenario == "ceiling":
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.ceiling"
         from bench.ceiling import application
@@ -153,8 +153,13 @@ def child(scenario: str, calls: int) -> None:
         call = {"booking": booking_call, "service": service_call, "enqueue": enqueue_call}[
             scenario
         ]()
-    gc.disable()  # a collection would land in one run and not the other
-    for _ in range(3 + calls):
+    for _ in range(3):
+        call()
+    # As in a worker that has served for a while: what start-up built is out of the collector's
+    # way, and the calls pay for the collections their own garbage causes.
+    gc.collect()
+    gc.freeze()
+    for _ in range(calls):
         call()
 
 
@@ -175,13 +180,15 @@ def main(argv=None) -> int:
     parser.add_argument("--calls", type=int, default=30, help="calls measured per scenario")
     parser.add_argument("--child", choices=SCENARIOS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.calls < 1:
+        parser.error("--calls must be at least 1")
     if args.child:
         child(args.child, args.calls)
         return 0
 
     run.ensure_command("valgrind")
     run.RESULTS.mkdir(exist_ok=True)
-    _, env = run.prepare(SIZE, requests=100_000)
+    _, env = run.prepare(SIZE, requests=run.CONSULTATION_REQUESTS)
     results = {}
     for scenario, what in SCENARIOS.items():
         run.log(f"{scenario}: {what}")
@@ -190,9 +197,10 @@ def main(argv=None) -> int:
         results[scenario] = (more - few) // args.calls
 
     ceiling = results["ceiling"]
+    when = datetime.datetime.now(datetime.UTC)
     lines = [
-        f"Instructions per call, {args.calls} calls, at {SIZE} articles "
-        f"({datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC):",
+        f"Instructions per call, {args.calls} calls, at {SIZE} articles, "
+        f"Python {platform.python_version()} ({when:%Y-%m-%d %H:%M} UTC):",
         "",
         "| Scenario | What | Instructions | × ceiling |",
         "|---|---|--:|--:|",
@@ -203,8 +211,16 @@ def main(argv=None) -> int:
             f"| {results[scenario] / ceiling:.1f} |"
         )
     report = "\n".join(lines)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
-    (run.RESULTS / f"instructions-{stamp}.json").write_text(json.dumps(results, indent=2))
+    record = {
+        "date": f"{when:%Y-%m-%d %H:%M} UTC",
+        "python": platform.python_version(),
+        "articles": SIZE,
+        "calls": args.calls,
+        "instructions": results,
+    }
+    (run.RESULTS / f"instructions-{when:%Y%m%d-%H%M%S}.json").write_text(
+        json.dumps(record, indent=2)
+    )
     print()
     print(report)
     return 0

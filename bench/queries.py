@@ -10,9 +10,11 @@ following reader costs). The booking POST is counted the same way with a valid f
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
+
+import booking_form
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,42 +54,15 @@ def choose_urls() -> dict[str, str]:
     }
 
 
-def booking_form(html: str) -> dict[str, str]:
-    """A valid consultation request, with the hidden fields taken from the form as shown."""
-
-    def hidden(name: str) -> str:
-        match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-            rf'value="([^"]*)"[^>]*name="{name}"', html
-        )
-        return match.group(1) if match else ""
-
-    return {
-        "csrfmiddlewaretoken": hidden("csrfmiddlewaretoken"),
-        "shown": hidden("shown"),
-        "name": "Bench Reader",
-        "email": "bench.reader@example.com",
-        "phone": "",
-        "help_with": "Knee pain when running",
-        "contact_method": "email",
-        "preferred_times": "weekday_morning",
-        "message": "I would like a consultation about my knee.",
-        "consent": "on",
-        "article": "",
-        "referrer": "",
-        "utm_source": "",
-        "utm_medium": "",
-        "utm_campaign": "",
-        "website": "",
-    }
-
-
-def count(client, method: str, path: str, data=None) -> tuple[int, int]:
+def count(client, method: str, path: str, body: str = "") -> tuple[int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         if method == "POST":
-            response = client.post(path, data, headers=HEADERS)
+            response = client.post(
+                path, body, content_type="application/x-www-form-urlencoded", headers=HEADERS
+            )
         else:
             response = client.get(path, headers=HEADERS)
         if getattr(response, "streaming", False):
@@ -123,10 +98,10 @@ def main() -> int:
         results[name] = {"cold": cold, "warm": warm, "status": status}
 
     form_page = client.get(urls["booking"], headers={"X-Forwarded-Proto": "https"})
-    data = booking_form(form_page.content.decode())
+    body = urlencode(booking_form.fields(form_page.content.decode()))
     empty_cache()
-    cold, status = count(client, "POST", urls["booking"], data)
-    warm, _ = count(client, "POST", urls["booking"], data)
+    cold, status = count(client, "POST", urls["booking"], body)
+    warm, _ = count(client, "POST", urls["booking"], body)
     results["booking"] = {"cold": cold, "warm": warm, "status": status}
     empty_cache()
     print(json.dumps({"urls": urls, "queries": results}))

@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import booking_form
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
@@ -36,6 +38,7 @@ END_MARK = "<!-- bench:results:end -->"
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 APP_PORT, CEILING_PORT = 8601, 8602
 CONNECTIONS, THREADS = 32, 2
+CONSULTATION_REQUESTS = 100_000
 
 LABELS = {
     "home": "Home",
@@ -280,45 +283,10 @@ def booking_post(port: int) -> dict[str, str]:
     status, headers, html = request("GET", port, "/book/")
     if status != 200:
         raise RuntimeError(f"GET /book/ answered {status}")
-    html = html.decode()
-    cookies = [
-        value.split(";", 1)[0]
-        for key, value in headers.items()
-        if key.lower() == "set-cookie" and value.startswith("csrftoken=")
-    ]
-    if not cookies:
-        raise RuntimeError("GET /book/ did not set the csrftoken cookie")
-
-    def hidden(name: str) -> str:
-        match = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
-        if not match:
-            raise RuntimeError(f"the booking form has no {name} field")
-        value = re.search(r'value="([^"]*)"', match.group(0))
-        return value.group(1) if value else ""
-
     origin = f"https://127.0.0.1:{port}"
-    fields = [
-        ("csrfmiddlewaretoken", hidden("csrfmiddlewaretoken")),
-        ("name", "Bench Reader"),
-        ("email", "bench.reader@example.com"),
-        ("phone", ""),
-        ("help_with", "Knee pain when running"),
-        ("contact_method", "email"),
-        ("preferred_times", "weekday_morning"),
-        ("preferred_times", "saturday"),
-        ("message", "I have had knee pain for three weeks and would like some advice."),
-        ("consent", "on"),
-        ("article", ""),
-        ("referrer", ""),
-        ("utm_source", "bench"),
-        ("utm_medium", ""),
-        ("utm_campaign", ""),
-        ("shown", hidden("shown")),
-        ("website", ""),
-    ]
     return {
-        "body": urlencode(fields),
-        "cookie": cookies[0],
+        "body": urlencode(booking_form.fields(html.decode())),
+        "cookie": booking_form.csrf_cookie(headers.items()),
         "origin": origin,
         "referer": f"{origin}/book/",
     }
@@ -626,7 +594,9 @@ def write_readme(section: str) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Load benchmark: the site against a bare view.")
     parser.add_argument("--sizes", default="300,10000", help="articles per run, comma-separated")
-    parser.add_argument("--requests", type=int, default=100_000, help="consultation requests")
+    parser.add_argument(
+        "--requests", type=int, default=CONSULTATION_REQUESTS, help="consultation requests"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per URL")
     parser.add_argument(
