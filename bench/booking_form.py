@@ -12,6 +12,19 @@ def csrf_cookie(headers: Iterable[tuple[str, str]]) -> str:
     raise RuntimeError("the booking page did not set the csrftoken cookie")
 
 
+# What the reader answers: the form's visible fields, named as consultation_request_create()
+# takes them, so that bench/instructions.py can store the very same request without the form.
+ANSWERS = {
+    "name": "Bench Reader",
+    "email": "bench.reader@example.com",
+    "phone": "",
+    "help_with": "Knee pain when running",
+    "contact_method": "email",
+    "preferred_times": ["weekday_morning", "saturday"],
+    "message": "I have had knee pain for three weeks and would like some advice.",
+}
+
+
 def fields(html: str) -> list[tuple[str, str]]:
     """A valid request, with the CSRF token and the signed time taken from the form as shown."""
 
@@ -22,16 +35,14 @@ def fields(html: str) -> list[tuple[str, str]]:
         value = re.search(r'value="([^"]*)"', match.group(0))
         return value.group(1) if value else ""
 
+    answers = [
+        (name, value)
+        for name, answer in ANSWERS.items()
+        for value in (answer if isinstance(answer, list) else [answer])
+    ]
     return [
         ("csrfmiddlewaretoken", hidden("csrfmiddlewaretoken")),
-        ("name", "Bench Reader"),
-        ("email", "bench.reader@example.com"),
-        ("phone", ""),
-        ("help_with", "Knee pain when running"),
-        ("contact_method", "email"),
-        ("preferred_times", "weekday_morning"),
-        ("preferred_times", "saturday"),
-        ("message", "I have had knee pain for three weeks and would like some advice."),
+        *answers,
         ("consent", "on"),
         ("article", ""),
         ("referrer", ""),

@@ -106,14 +106,7 @@ def service_call():
     from bookings.services import consultation_request_create
 
     def call():
-        consultation_request_create(
-            name="Bench Reader",
-            email="bench.reader@example.com",
-            help_with="Knee pain when running",
-            contact_method="email",
-            preferred_times=["weekday_morning"],
-            message="I would like a consultation about my knee.",
-        )
+        consultation_request_create(**booking_form.ANSWERS, utm_source="bench")
 
     return call
 
