@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from .querysets import SEARCH_VECTOR, ArticleQuerySet
+from .querysets import SEARCH_VECTOR, ArticleQuerySet, TopicQuerySet
 from .rendering import render_body
 
 
@@ -52,6 +52,8 @@ class Topic(models.Model):
     description = models.TextField(
         blank=True, max_length=300, help_text="One or two sentences shown on the topic's page."
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

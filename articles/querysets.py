@@ -1,4 +1,5 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.validators import slug_re
 from django.db import connection, models
 from django.db.models import Case, F, Min, Q, When
 from django.utils import timezone
@@ -19,6 +20,14 @@ class ArticleQuerySet(models.QuerySet):
         Filtering at query time is what makes scheduling work without a timer job.
         """
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def published_by_slug(self, slug: str):
+        """The published article at this address, or None. Anything that is not a well-formed
+        slug (too long, a NUL byte that PostgreSQL refuses) is None without a query."""
+        too_long = len(slug) > self.model._meta.get_field("slug").max_length
+        if not slug or too_long or not slug_re.fullmatch(slug):
+            return None
+        return self.published().filter(slug=slug).first()
 
     def next_scheduled_publication(self):
         """When the next scheduled article goes live, or None."""
@@ -58,3 +67,9 @@ class ArticleQuerySet(models.QuerySet):
             in_summary &= Q(summary__icontains=word)
         rank = Case(When(in_title, then=3), When(in_summary, then=2), default=1)
         return self.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        articles = self.model._meta.get_field("articles").related_model.objects.published()
+        return self.filter(articles__in=articles).distinct()

@@ -32,7 +32,7 @@ class TopicSitemap(SiteUrlSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Topic.objects.with_published_articles()
 
 
 class PageSitemap(SiteUrlSitemap):

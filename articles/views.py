@@ -25,8 +25,7 @@ class HomeView(PublishedArticlesMixin, ListView):
         return super().get_queryset()[:6]
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published()
-        topics = Topic.objects.filter(articles__in=published).distinct()
+        topics = Topic.objects.with_published_articles()
         return super().get_context_data(topics=topics, **kwargs)
 
 

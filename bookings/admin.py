@@ -1,8 +1,10 @@
 import csv
 from datetime import timedelta
+from operator import attrgetter
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.contrib.admin.utils import flatten_fieldsets
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -25,10 +27,7 @@ CSV_FIELDS = [
     ("preferred times", lambda r: r.get_preferred_times_display()),
     ("message", lambda r: r.message),
     ("source article", lambda r: r.article.title if r.article else ""),
-    ("referrer", lambda r: r.referrer),
-    ("utm source", lambda r: r.utm_source),
-    ("utm medium", lambda r: r.utm_medium),
-    ("utm campaign", lambda r: r.utm_campaign),
+    *[(name.replace("_", " "), attrgetter(name)) for name in ConsultationRequest.SOURCE_FIELDS],
     ("assigned to", lambda r: r.assigned_to.get_username() if r.assigned_to else ""),
     ("contacted", lambda r: r.contacted_at.isoformat() if r.contacted_at else ""),
 ]
@@ -38,6 +37,30 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+# The statuses staff move a request to, as buttons on its page and as list actions.
+STATUS_BUTTONS = [
+    ConsultationRequest.Status.CONTACTED,
+    ConsultationRequest.Status.BOOKED,
+    ConsultationRequest.Status.CLOSED,
+    ConsultationRequest.Status.SPAM,
+]
+STATUS_BUTTON_NAME = "_change_status"
+
+
+def status_action(status: ConsultationRequest.Status):
+    """The list action "Mark as <status>", for the selected requests."""
+
+    @admin.action(description=f"Mark as {status.label.lower()}", permissions=["change"])
+    def action(model_admin, request, queryset):
+        model_admin.change_status(request, queryset, status)
+
+    action.__name__ = f"mark_{status.value}"
+    return action
+
+
+STATUS_ACTIONS = [status_action(status) for status in STATUS_BUTTONS]
 
 
 class EmailFailedFilter(admin.SimpleListFilter):
@@ -98,10 +121,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_select_related = ["article", "assigned_to"]
     list_per_page = 50
     actions = [
-        "mark_contacted",
-        "mark_booked",
-        "mark_closed",
-        "mark_spam",
+        *STATUS_ACTIONS,
         "assign_to_me",
         "resend_emails",
         "export_csv",
@@ -129,10 +149,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "article",
-                    "referrer",
-                    "utm_source",
-                    "utm_medium",
-                    "utm_campaign",
+                    *ConsultationRequest.SOURCE_FIELDS,
                     "spam_reason",
                     "consent_version",
                 ]
@@ -150,28 +167,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "name",
-        "email",
-        "phone",
-        "contact_method",
-        "preferred_times_display",
-        "help_with",
-        "message",
-        "received_at",
-        "contacted_at",
-        "article",
-        "referrer",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "spam_reason",
-        "consent_version",
-        "staff_notified_at",
-        "confirmation_sent_at",
-        "email_attempts",
-        "last_email_error",
-    ]
+    # Staff write notes and choose who works a request; the status moves only through the
+    # buttons and actions below, which record its history. Everything else is the reader's.
+    editable_fields = ["assigned_to", "staff_notes"]
+    change_form_template = "admin/bookings/consultationrequest/change_form.html"
 
     class Media:
         css = {"all": ["css/bookings.css"]}
@@ -198,20 +197,36 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def preferred_times_display(self, obj):
         return obj.get_preferred_times_display()
 
-    def save_model(self, request, obj, form, change):
-        """Status changes go through the service, so the history records them."""
-        if change and "status" in form.changed_data:
-            new_status = obj.status
-            obj.status = form.initial["status"]
-            super().save_model(request, obj, form, change)
-            changed = consultation_request_change_status(
-                consultation_request=obj, status=new_status, changed_by=request.user
-            )
-            obj.status, obj.contacted_at = changed.status, changed.contacted_at
-        else:
-            super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        fields = flatten_fieldsets(self.fieldsets)
+        return [name for name in fields if name not in self.editable_fields]
 
-    def _change_status(self, request, queryset, status):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        consultation_request = self.get_object(request, object_id)
+        if consultation_request is not None and self.has_change_permission(
+            request, consultation_request
+        ):
+            moves = [status for status in STATUS_BUTTONS if status != consultation_request.status]
+            extra_context = {
+                **(extra_context or {}),
+                "status_buttons": moves,
+                "status_button_name": STATUS_BUTTON_NAME,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        """A status button saves the page's notes, then moves the status through the service."""
+        status = request.POST.get(STATUS_BUTTON_NAME)
+        if status in ConsultationRequest.Status.values:
+            changed = consultation_request_change_status(
+                consultation_request=obj, status=status, changed_by=request.user
+            )
+            label = changed.get_status_display().lower()
+            self.message_user(request, f"{changed} marked {label}.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def change_status(self, request, queryset, status: str) -> None:
         count = 0
         for consultation_request in queryset:
             if consultation_request.status != status:
@@ -223,22 +238,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 count += 1
         label = ConsultationRequest.Status(status).label.lower()
         self.message_user(request, f"{count} request(s) marked {label}.", messages.SUCCESS)
-
-    @admin.action(description="Mark as contacted", permissions=["change"])
-    def mark_contacted(self, request, queryset):
-        self._change_status(request, queryset, ConsultationRequest.Status.CONTACTED)
-
-    @admin.action(description="Mark as booked", permissions=["change"])
-    def mark_booked(self, request, queryset):
-        self._change_status(request, queryset, ConsultationRequest.Status.BOOKED)
-
-    @admin.action(description="Mark as closed", permissions=["change"])
-    def mark_closed(self, request, queryset):
-        self._change_status(request, queryset, ConsultationRequest.Status.CLOSED)
-
-    @admin.action(description="Mark as spam", permissions=["change"])
-    def mark_spam(self, request, queryset):
-        self._change_status(request, queryset, ConsultationRequest.Status.SPAM)
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
@@ -272,12 +271,3 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         for consultation_request in queryset.select_related("article", "assigned_to"):
             writer.writerow([csv_safe(str(value(consultation_request))) for _, value in CSV_FIELDS])
         return response
-
-
-def new_requests_count_for(user) -> int | None:
-    """How many requests are new, for users allowed to see them (used on the admin index)."""
-    if not (
-        user.is_active and user.is_staff and user.has_perm("bookings.view_consultationrequest")
-    ):
-        return None
-    return ConsultationRequest.objects.new().count()

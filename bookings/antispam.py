@@ -6,6 +6,7 @@ never lost) and the sender sees the same thank-you page as everyone else.
 
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from unity_site.security import client_ip
+from unity_site.client_ip import client_ip
 
 TOKEN_SALT = "bookings.form-shown"
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -65,6 +66,21 @@ def rate_limit_exceeded(client: str) -> bool:
         # The window's first request, unless another one started the count meanwhile.
         count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     return count > limit
+
+
+@dataclass(frozen=True)
+class Screening:
+    client_hash: str
+    spam_reason: str  # "" when the request does not look like spam
+
+
+def screen(request: HttpRequest, *, honeypot: str, shown_token: str) -> Screening:
+    """Screens a valid form: which client sent it, and why it looks like spam, if it does."""
+    client = client_hash(request)
+    return Screening(
+        client_hash=client,
+        spam_reason=spam_reason(honeypot=honeypot, token=shown_token, client=client),
+    )
 
 
 def spam_reason(*, honeypot: str, token: str, client: str) -> str:

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = "Consultation requests"
+
+    def ready(self):
+        from unity_site import health, page_cache
+
+        from .forms import PER_VISITOR_VALUES
+        from .health import email_outbox_check
+
+        for name, make_value in PER_VISITOR_VALUES.items():
+            page_cache.register_per_visitor_field(name, make_value)
+        health.register_check(email_outbox_check)

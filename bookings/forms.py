@@ -2,24 +2,22 @@
 
 import re
 from functools import cached_property
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
 
 from articles.models import Article
 
+from . import antispam
 from .models import ConsultationRequest
 
-NAME_MAX = 150
-EMAIL_MAX = 254
-HELP_WITH_MAX = 200
-MESSAGE_MAX = 3000
-REFERRER_MAX = 500
-UTM_MAX = 100
 # Unicode's control characters (category Cc), line and paragraph separators (Zl, Zp) and the
 # invisible characters that reorder text: harmless in a database, misleading in an inbox. Spelt
 # out as ranges because a regular expression scans a message far faster than a loop asking
@@ -40,9 +38,9 @@ def has_control_characters(value: str, *, allow_newlines: bool = False) -> bool:
     return pattern.search(value) is not None
 
 
-def clean_tracking_value(value: str, max_length: int) -> str:
-    """Hidden source fields are never an error for the reader: tidy and shorten them instead."""
-    return CONTROL_CHARACTERS.sub("", value or "").strip()[:max_length]
+def max_length(field_name: str) -> int:
+    """What the model keeps of a field: the form checks the same limit."""
+    return ConsultationRequest._meta.get_field(field_name).max_length
 
 
 class SingleLineCharField(forms.CharField):
@@ -73,15 +71,50 @@ class SingleEmailField(forms.EmailField):
         return super().to_python(value)
 
 
-class ConsultationRequestForm(forms.Form):
+class SourceField(forms.CharField):
+    """A hidden note of where the reader came from. Never an error for them: it is tidied and
+    shortened to what the model keeps instead."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, keep: int):
+        self.keep = keep
+        super().__init__(required=False)
+
+    def to_python(self, value) -> str:
+        return CONTROL_CHARACTERS.sub("", super().to_python(value)).strip()[: self.keep]
+
+
+# One hidden field for each of the model's SOURCE_FIELDS.
+SourceFields = type(
+    "SourceFields",
+    (forms.Form,),
+    {name: SourceField(keep=max_length(name)) for name in ConsultationRequest.SOURCE_FIELDS},
+)
+
+
+class ConsultationRequestForm(SourceFields):
+    # What consultation_request_create() stores, named as it takes them.
+    REQUEST_FIELDS = (
+        "name",
+        "email",
+        "phone",
+        "help_with",
+        "contact_method",
+        "preferred_times",
+        "message",
+        "article",
+        *ConsultationRequest.SOURCE_FIELDS,
+    )
+
     name = SingleLineCharField(
         label="Your name",
-        max_length=NAME_MAX,
+        max_length=max_length("name"),
         error_messages={"required": "Enter your name."},
     )
     email = SingleEmailField(
         label="Email address",
-        max_length=EMAIL_MAX,
+        max_length=max_length("email"),
         error_messages={
             "required": "Enter your email address.",
             "invalid": "Enter an email address like name@example.com.",
@@ -96,7 +129,7 @@ class ConsultationRequestForm(forms.Form):
     )
     help_with = SingleLineCharField(
         label="What would you like help with?",
-        max_length=HELP_WITH_MAX,
+        max_length=max_length("help_with"),
         error_messages={"required": "Tell us briefly what you would like help with."},
     )
     contact_method = forms.ChoiceField(
@@ -114,23 +147,20 @@ class ConsultationRequestForm(forms.Form):
     )
     message = forms.CharField(
         label="Anything else you would like us to know? (optional)",
-        max_length=MESSAGE_MAX,
+        max_length=max_length("message"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"At most {MESSAGE_MAX} characters.",
+        help_text=f"At most {max_length('message')} characters.",
     )
     consent = forms.BooleanField(
         required=True,
         error_messages={"required": "Tick the box to agree, so that we can reply to you."},
     )
 
-    # Where the form was shown; carried in hidden fields and never an error for the reader.
+    # The article the form was shown under (its slug), and the signed time it was shown at
+    # (antispam.py); like the source fields, never an error for the reader.
     article = forms.CharField(required=False, widget=forms.HiddenInput)
-    referrer = forms.CharField(required=False, widget=forms.HiddenInput)
-    utm_source = forms.CharField(required=False, widget=forms.HiddenInput)
-    utm_medium = forms.CharField(required=False, widget=forms.HiddenInput)
-    utm_campaign = forms.CharField(required=False, widget=forms.HiddenInput)
-    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    form_shown_at = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people, filled in by naive bots.
     website = forms.CharField(
         label="Leave this empty",
@@ -141,11 +171,30 @@ class ConsultationRequestForm(forms.Form):
     # Short names for the error summary, where a link names each field.
     summary_labels = {"consent": "Consent"}
 
-    def __init__(self, *args, clinic_name: str = "the clinic", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
-            CONSENT_LABEL, clinic=clinic_name, privacy_url=reverse("privacy")
+            CONSENT_LABEL, clinic=settings.CLINIC["name"], privacy_url=reverse("privacy")
         )
+
+    @classmethod
+    def for_page(cls, request: HttpRequest, *, article: Article | None = None):
+        """The empty form as a page shows it: the visit's source and, under an article, the
+        article and its first topic as what the reader would like help with."""
+        initial: dict[str, Any] = {
+            name: cls.base_fields[name].clean(request.GET.get(name, ""))
+            for name in ConsultationRequest.SOURCE_FIELDS
+        }
+        initial.update({name: make(request) for name, make in PER_VISITOR_VALUES.items()})
+        if article is not None:
+            initial["article"] = article.slug
+            topic = article.topics.order_by("name").first()
+            initial["help_with"] = topic.name if topic else article.title
+        return cls(initial=initial)
+
+    def request_fields(self) -> dict[str, Any]:
+        """The cleaned answers, as consultation_request_create() takes them."""
+        return {name: self.cleaned_data[name] for name in self.REQUEST_FIELDS}
 
     # Built when the form is drawn, not when an accepted request is only validated.
     @cached_property
@@ -165,11 +214,8 @@ class ConsultationRequestForm(forms.Form):
             "message",
             "consent",
             "article",
-            "referrer",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "shown",
+            *ConsultationRequest.SOURCE_FIELDS,
+            "form_shown_at",
             Div("website", css_class="bookings-hp", aria_hidden="true", hidden=""),
             Submit("send", "Request my free consultation", css_class="btn-unity"),
             HTML(
@@ -180,22 +226,7 @@ class ConsultationRequestForm(forms.Form):
         return helper
 
     def clean_article(self) -> Article | None:
-        slug = self.cleaned_data.get("article") or ""
-        if not slug or len(slug) > 160:
-            return None
-        return Article.objects.published().filter(slug=slug).first()
-
-    def clean_referrer(self) -> str:
-        return clean_tracking_value(self.cleaned_data.get("referrer", ""), REFERRER_MAX)
-
-    def clean_utm_source(self) -> str:
-        return clean_tracking_value(self.cleaned_data.get("utm_source", ""), UTM_MAX)
-
-    def clean_utm_medium(self) -> str:
-        return clean_tracking_value(self.cleaned_data.get("utm_medium", ""), UTM_MAX)
-
-    def clean_utm_campaign(self) -> str:
-        return clean_tracking_value(self.cleaned_data.get("utm_campaign", ""), UTM_MAX)
+        return Article.objects.published_by_slug(self.cleaned_data.get("article") or "")
 
     def clean_message(self) -> str:
         message = self.cleaned_data.get("message", "")
@@ -229,3 +260,19 @@ class ConsultationRequestForm(forms.Form):
             for message in bound_field.errors:
                 items.append({"anchor": anchor, "message": message})
         return items
+
+
+def referrer_of(request: HttpRequest) -> str:
+    """The page that sent the reader here, as the form's hidden referrer field keeps it."""
+    return ConsultationRequestForm.base_fields["referrer"].clean(
+        request.META.get("HTTP_REFERER", "")
+    )
+
+
+def form_shown_at(request: HttpRequest) -> str:
+    return antispam.form_shown_token()
+
+
+# The hidden values that differ for each visitor. A cached page gets them afresh for every
+# reader, from these same functions (registered with the page cache in apps.py).
+PER_VISITOR_VALUES = {"form_shown_at": form_shown_at, "referrer": referrer_of}

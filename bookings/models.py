@@ -14,6 +14,14 @@ class ConsultationRequestQuerySet(models.QuerySet):
     def new(self):
         return self.filter(status=ConsultationRequest.Status.NEW)
 
+    def new_for(self, user):
+        """The new requests this user may see; none for anyone without the permission."""
+        if not (
+            user.is_active and user.is_staff and user.has_perm("bookings.view_consultationrequest")
+        ):
+            return self.none()
+        return self.new()
+
     def email_failed(self):
         """Real requests with an email still undelivered after a failed attempt."""
         return (
@@ -47,6 +55,10 @@ class ConsultationRequest(models.Model):
         WEEKDAY_AFTERNOON = "weekday_afternoon", "Weekday afternoons"
         WEEKDAY_EVENING = "weekday_evening", "Weekday evenings"
         SATURDAY = "saturday", "Saturday"
+
+    # Where a request came from: the page that referred the reader and the campaign's UTM tags.
+    # The form's hidden fields, anonymising, admin and CSV all follow this list.
+    SOURCE_FIELDS = ("referrer", "utm_source", "utm_medium", "utm_campaign")
 
     # What the reader told us.
     name = models.CharField(max_length=150)

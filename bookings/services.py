@@ -49,12 +49,12 @@ def consultation_request_create(
         message=message,
         consent_version=consent_version or settings.BOOKINGS_CONSENT_VERSION,
         article=article,
-        referrer=referrer[:500],
-        utm_source=utm_source[:100],
-        utm_medium=utm_medium[:100],
-        utm_campaign=utm_campaign[:100],
+        referrer=referrer,
+        utm_source=utm_source,
+        utm_medium=utm_medium,
+        utm_campaign=utm_campaign,
         client_hash=client_hash,
-        spam_reason=spam_reason[:100],
+        spam_reason=spam_reason,
         status=ConsultationRequest.Status.SPAM if spam_reason else ConsultationRequest.Status.NEW,
     )
     # The article is an Article already (the form looked it up): no need to query it again.
@@ -139,10 +139,8 @@ def consultation_request_anonymise(
     consultation_request.preferred_times = []
     consultation_request.message = ""
     consultation_request.staff_notes = ""
-    consultation_request.referrer = ""
-    consultation_request.utm_source = ""
-    consultation_request.utm_medium = ""
-    consultation_request.utm_campaign = ""
+    for source_field in ConsultationRequest.SOURCE_FIELDS:
+        setattr(consultation_request, source_field, "")
     consultation_request.client_hash = ""
     consultation_request.last_email_error = ""
     consultation_request.anonymised_at = timezone.now()

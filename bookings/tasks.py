@@ -1,17 +1,16 @@
 """Email tasks. Their django-tasks-db rows are the outbox: they commit with the request.
 
-Neither django.tasks nor django-tasks-db retries a failed task, so these do it themselves: on
-an SMTP or network error the task records the error on the request and enqueues itself again
-later (after 1, 2, 4, 8, 15, 30 minutes, then 1, 2, 4 hours, then every 6 hours: about a day and
-a half in all). After the last attempt the failure stays visible in admin, where "Resend emails"
-starts again. Each task locks its request and checks the "sent at" field first, so a task that
-runs twice, or a resend racing a retry, still sends once.
+Neither django.tasks nor django-tasks-db retries a failed task, so these re-enqueue themselves
+after RETRY_DELAYS. Each locks its request and checks the "sent at" field first, so a task that
+runs twice still sends once. How it behaves for staff and operators: docs/bookings.md.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.mail import mailers
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
@@ -32,37 +31,48 @@ class EmailDeliveryFailed(Exception):
     """Raised after the failure is recorded, so the task's own row also shows it failed."""
 
 
+@dataclass(frozen=True)
+class RequestEmail:
+    """One of the two emails each request sends."""
+
+    name: str  # in log lines and in the error note staff see
+    sent_field: str  # the request's field that records it went
+    build: Callable[[ConsultationRequest], EmailMessage]
+
+
+STAFF_NOTIFICATION = RequestEmail("staff", "staff_notified_at", emails.staff_notification)
+REQUESTER_CONFIRMATION = RequestEmail(
+    "confirmation", "confirmation_sent_at", emails.requester_confirmation
+)
+
+
 @task
 def send_staff_notification(request_id: int, attempt: int = 1) -> str:
-    return deliver(kind="staff", request_id=request_id, attempt=attempt)
+    return send_request_email(
+        STAFF_NOTIFICATION, request_id=request_id, attempt=attempt, retry=send_staff_notification
+    )
 
 
 @task
 def send_requester_confirmation(request_id: int, attempt: int = 1) -> str:
-    return deliver(kind="confirmation", request_id=request_id, attempt=attempt)
-
-
-KINDS = {
-    "staff": ("staff_notified_at", emails.staff_notification, send_staff_notification),
-    "confirmation": (
-        "confirmation_sent_at",
-        emails.requester_confirmation,
-        send_requester_confirmation,
-    ),
-}
+    return send_request_email(
+        REQUESTER_CONFIRMATION,
+        request_id=request_id,
+        attempt=attempt,
+        retry=send_requester_confirmation,
+    )
 
 
 # What identifies our email tasks in django-tasks-db's table (/healthz watches them too).
-EMAIL_TASK_PATHS = [email_task.module_path for _, _, email_task in KINDS.values()]
+EMAIL_TASK_PATHS = [
+    email_task.module_path for email_task in (send_staff_notification, send_requester_confirmation)
+]
 
 
 def email_tasks_requeue_stalled(*, stalled_for: timedelta) -> int:
-    """Hands back to the queue the email tasks a worker started and never finished.
+    """Hands back to the queue the email tasks a dead worker left marked running forever.
 
-    A worker killed mid-task (a deploy, the OOM killer, a power cut) leaves its task marked
-    running forever, and neither django.tasks nor django-tasks-db notices. Made ready again, the
-    task runs again on any worker; it checks the "sent at" field under a lock first, so an email
-    the dead worker did send is not sent twice. Only our email tasks are safe to run twice.
+    Only our email tasks are safe to run twice (docs/operations.md, "Stalled email tasks").
     """
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING,
@@ -78,8 +88,9 @@ def retry_delay(attempt: int) -> timedelta | None:
     return RETRY_DELAYS[attempt - 1]
 
 
-def deliver(*, kind: str, request_id: int, attempt: int) -> str:
-    sent_field, build_message, this_task = KINDS[kind]
+def send_request_email(email: RequestEmail, *, request_id: int, attempt: int, retry) -> str:
+    """Sends one email of a request, once; on failure, notes it and enqueues `retry` for later."""
+    sent_field = email.sent_field
     with transaction.atomic():
         consultation_request = (
             ConsultationRequest.objects.select_for_update().filter(pk=request_id).first()
@@ -94,7 +105,7 @@ def deliver(*, kind: str, request_id: int, attempt: int) -> str:
         ):
             return "not sent: spam or anonymised"
 
-        message = build_message(consultation_request)
+        message = email.build(consultation_request)
         now = timezone.now()
         consultation_request.email_attempts += 1
         try:
@@ -102,11 +113,11 @@ def deliver(*, kind: str, request_id: int, attempt: int) -> str:
         except OSError as error:  # smtplib.SMTPException is an OSError too.
             failure = error
             delay = retry_delay(attempt)
-            note = f"{timezone.localtime(now):%d %b %Y %H:%M} {kind} email, attempt {attempt}: "
-            note += f"{type(error).__name__}: {error}"
+            note = f"{timezone.localtime(now):%d %b %Y %H:%M} {email.name} email, "
+            note += f"attempt {attempt}: {type(error).__name__}: {error}"
             if delay is not None:
                 retry_at = now + delay
-                this_task.using(run_after=retry_at).enqueue(request_id, attempt=attempt + 1)
+                retry.using(run_after=retry_at).enqueue(request_id, attempt=attempt + 1)
                 note += f". Retrying at {timezone.localtime(retry_at):%H:%M}."
             else:
                 note += ". Gave up: use “Resend emails” once the mail server works."
@@ -122,5 +133,5 @@ def deliver(*, kind: str, request_id: int, attempt: int) -> str:
                 update_fields=[sent_field, "email_attempts", "last_email_error", "updated_at"]
             )
             return "sent"
-    logger.warning("Request %s: %s email failed (attempt %s)", request_id, kind, attempt)
-    raise EmailDeliveryFailed(f"{kind} email for request {request_id} failed") from failure
+    logger.warning("Request %s: %s email failed (attempt %s)", request_id, email.name, attempt)
+    raise EmailDeliveryFailed(f"{email.name} email for request {request_id} failed") from failure

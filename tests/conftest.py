@@ -114,7 +114,7 @@ def form_data():
             "utm_source": "",
             "utm_medium": "",
             "utm_campaign": "",
-            "shown": antispam.form_shown_token(now=0),  # Shown long ago: not too fast.
+            "form_shown_at": antispam.form_shown_token(now=0),  # Shown long ago: not too fast.
             "website": "",
         }
         data.update(overrides)

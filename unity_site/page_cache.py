@@ -1,17 +1,13 @@
 """Whole-page caching for readers, with the per-visitor parts of each form filled in per request.
 
-A reader without a session sees the same page as every other reader, except for three hidden
-form values: the CSRF token, the signed "form shown at" time of the consultation form, and the
-page that referred them. Pages are cached with those values replaced by markers and the markers
-are filled in for each visitor, so caching never shares a CSRF token between readers.
+A reader without a session sees the same page as every other reader, except for a few hidden
+form values made for each visitor: the CSRF token, and whatever apps register with
+`register_per_visitor_field` from their AppConfig.ready(). Pages are cached with those values
+replaced by markers, filled in for each visitor by the very function the form uses.
 
-Every cached page belongs to a content version. Saving or deleting anything a page shows bumps
-the version (articles/signals.py), so edits show at once; a page is also never kept past the
-moment the next scheduled article goes live, since that needs no save to happen.
-
-Pages live in Django's cache (Redis in production, shared by every server) and, for the pages
-each process served last, in the process itself. A page with no per-visitor values is stored
-gzip-compressed too, and served as it is.
+Every cached page belongs to a content version, which apps bump when what pages show changes;
+a page is never kept past the earliest moment an app registered with `register_expiry`.
+How it all fits together: docs/architecture.md, "The page cache".
 """
 
 import functools
@@ -21,39 +17,50 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.text import compress_string
 
-from articles.models import Article
-from bookings.antispam import form_shown_token
-from bookings.forms import REFERRER_MAX, clean_tracking_value
-
 CONTENT_VERSION_KEY = "page-cache:content-version"
 # Query parameters that select what a page shows; any other (utm_*, for example) bypasses the
 # cache, so the cache holds a bounded number of pages.
 PAGE_QUERY_PARAMETERS = {"page", "q", "article"}
-PER_VISITOR_FIELDS = {
-    "csrfmiddlewaretoken": get_token,
-    "shown": lambda request: form_shown_token(),
-    "referrer": lambda request: clean_tracking_value(
-        request.META.get("HTTP_REFERER", ""), REFERRER_MAX
-    ),
-}
-FIELD_NAMES = "|".join(map(re.escape, PER_VISITOR_FIELDS))
-# Django leaves out the value attribute of an empty field, so it may be missing.
-HIDDEN_VALUE = re.compile(
-    rf'<input type="hidden" name="(?P<name>{FIELD_NAMES})"(?: value="[^"]*")?'
-)
 MARKER = "\x00{name}\x00"
-MARKER_PATTERN = re.compile(f"\x00({FIELD_NAMES})\x00")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+PerVisitorValue = Callable[[HttpRequest], str]
+_per_visitor_fields: dict[str, PerVisitorValue] = {}
+_expiry_providers: list[Callable[[], datetime | None]] = []
+
+
+def register_per_visitor_field(name: str, make_value: PerVisitorValue) -> None:
+    """A hidden form field whose value differs for each visitor: `make_value(request)` fills it
+    in on every hit. Call from AppConfig.ready(), with the function the form itself uses."""
+    global _hidden_value, _marker_pattern
+    _per_visitor_fields[name] = make_value
+    names = "|".join(map(re.escape, _per_visitor_fields))
+    # Django leaves out the value attribute of an empty field, so it may be missing.
+    _hidden_value = re.compile(rf'<input type="hidden" name="(?P<name>{names})"(?: value="[^"]*")?')
+    _marker_pattern = re.compile(f"\x00({names})\x00")
+
+
+def register_expiry(next_change: Callable[[], datetime | None]) -> None:
+    """`next_change()` says when pages next change with no save to mark it (a scheduled
+    article going live), or None; no page is kept past it. Call from AppConfig.ready()."""
+    _expiry_providers.append(next_change)
+
+
+# Django's own per-visitor value: every form on a cached page carries it.
+register_per_visitor_field("csrfmiddlewaretoken", get_token)
 
 
 # Each process keeps the pages it served last and trusts its copy of the content version for a
@@ -130,7 +137,10 @@ def _is_cacheable(request) -> bool:
 def _code_fingerprint() -> str:
     """Pages made by an older release of the code are never served by a newer one."""
     digest = hashlib.sha256()
-    for folder in ("templates", "static", "articles", "bookings", "unity_site"):
+    folders = ["templates", "static", "unity_site"] + [
+        app.path for app in apps.get_app_configs() if app.path.startswith(str(settings.BASE_DIR))
+    ]
+    for folder in folders:
         for path in sorted((settings.BASE_DIR / folder).rglob("*")):
             if path.suffix in {".html", ".txt", ".xml", ".css", ".py"} and path.is_file():
                 digest.update(path.read_bytes())
@@ -148,18 +158,18 @@ def _with_markers(content: str) -> str:
         name = match["name"]
         return f'<input type="hidden" name="{name}" value="{MARKER.format(name=name)}"'
 
-    return HIDDEN_VALUE.sub(marked, content)
+    return _hidden_value.sub(marked, content)
 
 
 def _for_visitor(content: str, request) -> str:
-    return MARKER_PATTERN.sub(lambda m: escape(PER_VISITOR_FIELDS[m[1]](request)), content)
+    return _marker_pattern.sub(lambda m: escape(_per_visitor_fields[m[1]](request)), content)
 
 
-def _seconds_until_next_scheduled_article() -> int | None:
-    next_publication = Article.objects.next_scheduled_publication()
-    if next_publication is None:
+def _seconds_until_next_change() -> int | None:
+    moments = [moment for provider in _expiry_providers if (moment := provider()) is not None]
+    if not moments:
         return None
-    return max(1, int(next_publication.timestamp() - time.time()) + 1)
+    return max(1, int(min(moments).timestamp() - time.time()) + 1)
 
 
 def _response_from(entry: dict, request) -> HttpResponse:
@@ -206,7 +216,7 @@ def cache_for_readers(view):
             return response
         content = _with_markers(response.content.decode(response.charset))
         timeout = settings.PAGE_CACHE_SECONDS
-        until_next = _seconds_until_next_scheduled_article()
+        until_next = _seconds_until_next_change()
         if until_next is not None:
             timeout = min(timeout, until_next)
         entry = {
@@ -216,7 +226,7 @@ def cache_for_readers(view):
             "expires_at": time.time() + timeout,
             # A page that is the same for every reader is compressed once, not per request.
             "gzipped": None
-            if MARKER_PATTERN.search(content)
+            if _marker_pattern.search(content)
             else compress_string(content.encode()),
         }
         cache.set(key, entry, timeout=timeout)

@@ -9,6 +9,9 @@ from articles.sitemaps import sitemaps
 from unity_site.health import healthz
 from unity_site.page_cache import cache_for_readers
 
+# Unhandled errors: the branded 500 page, or the 503 page when the database is away.
+handler500 = "unity_site.errors.server_error"
+
 admin.site.site_header = "Unity clinic administration"
 admin.site.site_title = "Unity admin"
 admin.site.index_title = "Articles and consultation requests"

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from bookings.views import build_form
+from bookings.forms import ConsultationRequestForm
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def consultation_form(context, article=None):
     """
     request = context["request"]
     return {
-        "form": build_form(request, article=article),
+        "form": ConsultationRequestForm.for_page(request, article=article),
         "article": article,
         "request": request,
         "clinic": settings.CLINIC,

@@ -29,7 +29,7 @@ def test_a_filled_honeypot_is_kept_as_spam_and_sends_nothing(client, form_data):
 def test_a_form_sent_faster_than_a_person_could_is_spam(client, form_data, settings):
     settings.BOOKINGS_MIN_FILL_SECONDS = 3600
 
-    send(client, form_data(shown=antispam.form_shown_token()))
+    send(client, form_data(form_shown_at=antispam.form_shown_token()))
 
     assert ConsultationRequest.objects.get().status == ConsultationRequest.Status.SPAM
     assert not DBTaskResult.objects.exists()
@@ -38,14 +38,14 @@ def test_a_form_sent_faster_than_a_person_could_is_spam(client, form_data, setti
 def test_a_form_filled_at_human_speed_is_not_spam(client, form_data, settings):
     settings.BOOKINGS_MIN_FILL_SECONDS = 0
 
-    send(client, form_data(shown=antispam.form_shown_token()))
+    send(client, form_data(form_shown_at=antispam.form_shown_token()))
 
     assert ConsultationRequest.objects.get().status == ConsultationRequest.Status.NEW
 
 
 @pytest.mark.parametrize("token", ["", "1700000000", "MA:forged:signature"])
 def test_a_missing_or_forged_timestamp_is_spam(client, form_data, token):
-    send(client, form_data(shown=token))
+    send(client, form_data(form_shown_at=token))
 
     request = ConsultationRequest.objects.get()
     assert request.status == ConsultationRequest.Status.SPAM
@@ -58,7 +58,7 @@ def rate_limit_cache(request, settings):
     if request.param == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "unity_site.cache.SharedClientRedisCache",
+                "BACKEND": "unity_site.redis_cache.SharedClientRedisCache",
                 "LOCATION": request.getfixturevalue("redis_url"),
             }
         }
@@ -94,7 +94,7 @@ def test_the_rate_limit_is_per_client(client, form_data, settings):
 
 def test_behind_a_proxy_the_configured_header_identifies_the_client(client, form_data, settings):
     settings.BOOKINGS_RATE_LIMIT = "1/h"
-    settings.BOOKINGS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
 
     send(client, form_data(), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.1"})
     send(client, form_data(), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.2"})

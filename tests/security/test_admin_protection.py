@@ -116,7 +116,7 @@ def test_a_client_guessing_many_accounts_is_refused_but_others_are_not(
 def test_behind_the_proxy_clients_are_told_apart_by_the_proxy_header(client, staff, settings):
     """Every request reaches Django from the proxy's address: counting that would lock out
     all staff at once."""
-    settings.BOOKINGS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
     proxy = "10.0.0.2"
     for number in range(settings.AXES_FAILURE_LIMIT):
         sign_in(

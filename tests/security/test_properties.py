@@ -172,7 +172,7 @@ any_text = st.one_of(
 field_values = st.one_of(any_text, st.lists(any_text, max_size=3))
 BOOKING_FIELDS = [
     "name", "email", "phone", "help_with", "contact_method", "preferred_times", "message",
-    "consent", "article", "referrer", "utm_source", "utm_medium", "utm_campaign", "shown",
+    "consent", "article", "referrer", "utm_source", "utm_medium", "utm_campaign", "form_shown_at",
     "website",
 ]  # fmt: skip
 

@@ -60,7 +60,7 @@ def test_a_request_sent_from_a_cached_page_is_accepted(article, settings):
         reverse("bookings:book"),
         {
             "csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
-            "shown": hidden_value(page, "shown"),
+            "form_shown_at": hidden_value(page, "form_shown_at"),
             "article": article.slug,
             "name": "Ada Reader",
             "email": "ada@example.org",

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_str, mailer_from_url
+from .env import env_bool, env_int, env_list, env_str, env_str_renamed, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -51,8 +51,6 @@ MIDDLEWARE = [
     # Answers 304 when a reader's copy still matches the page's ETag (unity_site/page_cache.py).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Inside the header middleware, so its 503 page carries every security header.
-    "unity_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,7 +128,7 @@ STORAGES = {
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "unity_site.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "unity_site.redis_cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -182,19 +180,21 @@ PERMISSIONS_POLICY = {
 # Admin sign-in (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from
 # one client, logins are refused for the cool-off period; never a permanent lockout.
 AUTHENTICATION_BACKENDS = [
-    "unity_site.security.LoginAttemptBackend",
+    "unity_site.admin_lockout.LoginAttemptBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The header the proxy puts the client's address in (unity_site/client_ip.py); empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env_str_renamed("CLIENT_IP_HEADER", old_name="BOOKINGS_CLIENT_IP_HEADER")
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Further tries during a lockout do not extend it: an attacker cannot keep staff locked out.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "unity_site.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "unity_site.client_ip.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "unity_site.security.lockout_response"
-# Lockouts and refusals are logged (unity_site/security.py); not axes's start-up banner.
+AXES_LOCKOUT_CALLABLE = "unity_site.admin_lockout.lockout_response"
+# Lockouts and refusals are logged (unity_site/admin_lockout.py); not axes's start-up banner.
 AXES_VERBOSE = False
 
 # /healthz answers 503 when the oldest due email has waited longer than this (0: never).
@@ -248,9 +248,6 @@ BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
 BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
 # Secret mixed into the hash of a client's IP address; derived from SECRET_KEY when empty.
 BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
-# The request header holding the client's address behind a proxy (e.g. "X-Real-IP");
-# empty means REMOTE_ADDR. For X-Forwarded-For the last (proxy-added) address is used.
-BOOKINGS_CLIENT_IP_HEADER = env_str("BOOKINGS_CLIENT_IP_HEADER")
 # Stored with each request: bump it whenever the consent wording in bookings/forms.py changes.
 BOOKINGS_CONSENT_VERSION = "2026-11-1"
 PHONENUMBER_DEFAULT_REGION = "GB"

@@ -1,6 +1,7 @@
-"""Reading configuration from the environment: every variable is documented in README.md."""
+"""Reading configuration from the environment: every variable is in docs/configuration.md."""
 
 import os
+import warnings
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +12,18 @@ FALSE_VALUES = {"0", "false", "no", "off", ""}
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def env_str_renamed(name: str, old_name: str, default: str = "") -> str:
+    """A variable that had another name: the old one still works, with a warning, for a release."""
+    if name not in os.environ and old_name in os.environ:
+        warnings.warn(
+            f"{old_name} is now called {name}; the old name stops working in the next release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return env_str(old_name, default)
+    return env_str(name, default)
 
 
 def env_bool(name: str, default: bool = False) -> bool:

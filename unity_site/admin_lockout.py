@@ -6,26 +6,10 @@ from axes.backends import AxesStandaloneBackend
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the reverse proxy reports it (AXES_CLIENT_IP_CALLABLE).
-
-    Behind a proxy every request comes from the proxy's own address, so counting failures by
-    REMOTE_ADDR would lock every member of staff out at once. BOOKINGS_CLIENT_IP_HEADER names
-    the header the proxy sets (for X-Forwarded-For the last, proxy-added address is used); the
-    booking form's rate limit counts clients by this address too (bookings/antispam.py).
-    """
-    header = settings.BOOKINGS_CLIENT_IP_HEADER
-    address = ""
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        address = request.META.get(meta_key, "").split(",")[-1].strip()
-    return address or request.META.get("REMOTE_ADDR", "")
 
 
 class LoginAttemptBackend(AxesStandaloneBackend):
@@ -57,7 +41,7 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     )
 
 
-@receiver(user_locked_out, dispatch_uid="unity_site.security.log_refusal")
+@receiver(user_locked_out, dispatch_uid="unity_site.admin_lockout.log_refusal")
 def log_refusal(sender, request=None, **kwargs):
     """Each refused sign-in is logged (without the username or address, which axes keeps in its
     "Access attempts" admin page for staff to review)."""

@@ -127,7 +127,7 @@ def topology(tmp_path, live_server_database_url, redis_url, settings):
         REDIS_URL=redis_url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         BOOKINGS_RATE_LIMIT=f"{RATE_LIMIT}/h",
-        BOOKINGS_CLIENT_IP_HEADER="X-Forwarded-For",
+        CLIENT_IP_HEADER="X-Forwarded-For",
         BOOKINGS_NOTIFY_EMAILS="front-desk@unity-clinic.example",
         DJANGO_LOG_LEVEL="WARNING",
     )
@@ -233,7 +233,7 @@ def booking(settings, csrf_token, number):
         "preferred_times": ["saturday"],
         "message": "",
         "consent": "on",
-        "shown": shown,
+        "form_shown_at": shown,
         "website": "",
     }
 
