@@ -1,25 +1,17 @@
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
+
+from unity_site.admin_filters import QuerySetMethodFilter
 
 from .models import Article, Clinician, Reference, Topic
 from .services import article_hero_renditions_refresh, article_slug_change_redirect
 
 
-class ReviewOverdueFilter(admin.SimpleListFilter):
+class ClinicalReviewFilter(QuerySetMethodFilter):
     title = "clinical review"
     parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("never", "Never reviewed")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return queryset.filter(next_review_due__lt=timezone.localdate())
-        if self.value() == "never":
-            return queryset.filter(last_reviewed__isnull=True)
-        return queryset
+    options = [("overdue", "Overdue", "review_overdue"), ("never", "Never reviewed", "unreviewed")]
 
 
 class ReferenceInline(admin.StackedInline):
@@ -31,7 +23,7 @@ class ReferenceInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status_label", "published_at", "author", "topic_names", "review_due"]
-    list_filter = ["status", "topics", "author", ReviewOverdueFilter]
+    list_filter = ["status", "topics", "author", ClinicalReviewFilter]
     list_select_related = ["author"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"

@@ -40,6 +40,12 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def review_overdue(self):
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def unreviewed(self):
+        return self.filter(last_reviewed__isnull=True)
+
     def for_listing(self):
         return (
             self.select_related("author")

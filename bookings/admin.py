@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
+from unity_site.admin_filters import QuerySetMethodFilter
+
 from .models import ConsultationRequest, StatusChange
 from .services import (
     consultation_request_assign,
@@ -63,21 +65,13 @@ def status_action(status: ConsultationRequest.Status):
 STATUS_ACTIONS = [status_action(status) for status in STATUS_BUTTONS]
 
 
-class EmailFailedFilter(admin.SimpleListFilter):
+class EmailDeliveryFilter(QuerySetMethodFilter):
     title = "email delivery"
     parameter_name = "email"
-
-    def lookups(self, request, model_admin):
-        return [("failed", "Failed, not yet delivered"), ("delivered", "Both delivered")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "failed":
-            return queryset.email_failed()
-        if self.value() == "delivered":
-            return queryset.filter(
-                staff_notified_at__isnull=False, confirmation_sent_at__isnull=False
-            )
-        return queryset
+    options = [
+        ("failed", "Failed, not yet delivered", "email_failed"),
+        ("delivered", "Both delivered", "emails_delivered"),
+    ]
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -114,7 +108,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         ("article__topics", admin.RelatedOnlyFieldListFilter),
         "received_at",
         ("assigned_to", admin.RelatedOnlyFieldListFilter),
-        EmailFailedFilter,
+        EmailDeliveryFilter,
     ]
     search_fields = ["name", "email", "phone"]
     date_hierarchy = "received_at"

@@ -30,6 +30,9 @@ class ConsultationRequestQuerySet(models.QuerySet):
             .filter(Q(staff_notified_at__isnull=True) | Q(confirmation_sent_at__isnull=True))
         )
 
+    def emails_delivered(self):
+        return self.filter(staff_notified_at__isnull=False, confirmation_sent_at__isnull=False)
+
     def due_for_anonymising(self, *, before):
         return self.filter(
             status__in=[ConsultationRequest.Status.CLOSED, ConsultationRequest.Status.SPAM],

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Article, Clinician, Reference, Topic
 
@@ -23,7 +24,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = factory.Sequence(lambda n: f"Topic {n}")
-    slug = factory.Sequence(lambda n: f"topic-{n}")
+    slug = factory.LazyAttribute(lambda topic: slugify(topic.name))
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

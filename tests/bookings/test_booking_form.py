@@ -181,23 +181,37 @@ def test_names_in_any_script_are_accepted(client, form_data, name):
     assert ConsultationRequest.objects.get().name == name
 
 
+ON_ONE_LINE = "on one line"
+ONE_ADDRESS = "one email address only"
+NOT_AN_ADDRESS = "Enter an email address like"
+INVISIBLE = "invisible characters"
 HOSTILE = [
-    ("name", "Eve\r\nBcc: victim@evil.example", "on one line"),
-    ("name", "Eve\nSubject: spam", "on one line"),
-    ("name", "Eve\x00\x07", "on one line"),
-    ("name", "Eve \u202eexe.txt", "on one line"),
+    *[
+        ("name", value, ON_ONE_LINE)
+        for value in [
+            "Eve\r\nBcc: victim@evil.example",
+            "Eve\nSubject: spam",
+            "Eve\x00\x07",
+            "Eve \u202eexe.txt",
+        ]
+    ],
     ("name", "E" * 10_000, "at most 150 characters"),
-    ("email", "eve@example.com\r\nBcc: victim@evil.example", "on one line"),
-    ("email", "eve@example.com, victim@evil.example", "one email address only"),
-    ("email", "eve@example.com;victim@evil.example", "one email address only"),
-    ("email", "eve@example.com victim@evil.example", "one email address only"),
-    ("email", "not an email", "Enter an email address like"),
-    ("email", "eve@", "Enter an email address like"),
-    ("help_with", "Back\r\npain", "on one line"),
-    ("help_with", "Back\u2028pain", "on one line"),
+    ("email", "eve@example.com\r\nBcc: victim@evil.example", ON_ONE_LINE),
+    *[
+        ("email", value, ONE_ADDRESS)
+        for value in [
+            "eve@example.com, victim@evil.example",
+            "eve@example.com;victim@evil.example",
+            "eve@example.com victim@evil.example",
+        ]
+    ],
+    ("email", "not an email", NOT_AN_ADDRESS),
+    ("email", "eve@", NOT_AN_ADDRESS),
+    ("help_with", "Back\r\npain", ON_ONE_LINE),
+    ("help_with", "Back\u2028pain", ON_ONE_LINE),
     ("message", "x" * 100_000, "at most 3000 characters"),
-    ("message", "Hello\x1b[31m", "invisible characters"),
-    ("message", "Hello\x85world", "invisible characters"),
+    ("message", "Hello\x1b[31m", INVISIBLE),
+    ("message", "Hello\x85world", INVISIBLE),
 ]
 
 
