@@ -1,8 +1,5 @@
-"""Spam checks without a CAPTCHA: a honeypot, a minimum fill time and a per-client rate limit.
-
-None of them rejects anything: a suspect request is kept with status spam (a false positive is
-never lost) and the sender sees the same thank-you page as everyone else.
-"""
+"""Spam checks without a CAPTCHA: a honeypot, a minimum fill time and a per-client rate limit
+(docs/bookings.md, "Keeping spam out")."""
 
 import re
 import time

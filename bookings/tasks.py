@@ -2,7 +2,7 @@
 
 Neither django.tasks nor django-tasks-db retries a failed task, so these re-enqueue themselves
 after RETRY_DELAYS. Each locks its request and checks the "sent at" field first, so a task that
-runs twice still sends once. How it behaves for staff and operators: docs/bookings.md.
+runs twice still sends once. docs/bookings.md, "When the mail server fails".
 """
 
 import logging

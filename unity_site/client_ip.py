@@ -1,9 +1,5 @@
-"""Which address a request came from, as the reverse proxy reports it.
-
-Behind a proxy every request comes from the proxy's own address, so counting by REMOTE_ADDR
-would treat every reader as one. CLIENT_IP_HEADER names the header the proxy sets
-(docs/configuration.md); the admin lockout and the booking form's rate limit both count by it.
-"""
+"""Which address a request came from, as the reverse proxy reports it (CLIENT_IP_HEADER):
+docs/security.md, "The client's address behind a proxy"."""
 
 from django.conf import settings
 from django.http import HttpRequest

@@ -1,10 +1,6 @@
 """The site's answer to an unhandled error (handler500): the branded 500 page, or a clear 503
-when the error was the database going away, wherever in the request it happened.
-
-Nothing is half-saved: every write that belongs together runs in one transaction, which the
-database rolls back when the connection breaks; Django drops the broken connection when the
-request ends, so the site recovers by itself (docs/operations.md, "When the database goes away").
-"""
+when the error was the database going away, wherever in the request it happened
+(docs/operations.md, "When the database goes away")."""
 
 import logging
 import sys

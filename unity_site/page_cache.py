@@ -1,13 +1,7 @@
 """Whole-page caching for readers, with the per-visitor parts of each form filled in per request.
 
-A reader without a session sees the same page as every other reader, except for a few hidden
-form values made for each visitor: the CSRF token, and whatever apps register with
-`register_per_visitor_field` from their AppConfig.ready(). Pages are cached with those values
-replaced by markers, filled in for each visitor by the very function the form uses.
-
-Every cached page belongs to a content version, which apps bump when what pages show changes;
-a page is never kept past the earliest moment an app registered with `register_expiry`.
-How it all fits together: docs/architecture.md, "The page cache".
+Apps register the per-visitor form values (`register_per_visitor_field`) and what ends a page's
+life early (`register_expiry`) from their AppConfig.ready(): docs/architecture.md, "The page cache".
 """
 
 import functools

@@ -3,7 +3,7 @@
 State lives only in PostgreSQL (requests, the email outbox, admin sign-in failures) and Redis
 (the booking rate limit), so a client that is spread across both servers meets one rate limit
 and one lockout, and each email goes out exactly once. Runs only on PostgreSQL (with SQLite
-there is one machine by definition); Redis is expected on 127.0.0.1:6379, as on CI.
+there is one machine by definition); Redis at UNITY_TEST_REDIS_URL, as on CI.
 """
 
 import email

@@ -1,5 +1,5 @@
-"""Settings shared by every environment. Each value that differs between machines
-comes from an environment variable, documented in README.md."""
+"""Settings shared by every environment. Each value that differs between machines comes from
+an environment variable; docs/configuration.md says what each one means."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +15,6 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
-# The public address of the site, for absolute links in feeds, emails and canonical tags.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
@@ -134,7 +133,6 @@ CACHES = {
     )
 }
 
-# How long readers' pages stay cached at most; any edit refreshes them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -177,13 +175,11 @@ PERMISSIONS_POLICY = {
     )
 }  # fmt: skip
 
-# Admin sign-in (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from
-# one client, logins are refused for the cool-off period; never a permanent lockout.
+# Admin sign-in lockout (django-axes): docs/security.md, "The admin".
 AUTHENTICATION_BACKENDS = [
     "unity_site.admin_lockout.LoginAttemptBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The header the proxy puts the client's address in (unity_site/client_ip.py); empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str_renamed("CLIENT_IP_HEADER", old_name="BOOKINGS_CLIENT_IP_HEADER")
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
@@ -197,7 +193,6 @@ AXES_LOCKOUT_CALLABLE = "unity_site.admin_lockout.lockout_response"
 # Lockouts and refusals are logged (unity_site/admin_lockout.py); not axes's start-up banner.
 AXES_VERBOSE = False
 
-# /healthz answers 503 when the oldest due email has waited longer than this (0: never).
 HEALTHZ_MAX_EMAIL_AGE_SECONDS = env_int("HEALTHZ_MAX_EMAIL_AGE_SECONDS", 900)
 
 # The clinic, as readers and emails name it.
@@ -210,11 +205,9 @@ CLINIC = {
     "reply_promise": "within one working day",
 }
 
-# How long after a clinical review the next one falls due, unless an editor sets the date.
 ARTICLES_REVIEW_PERIOD_MONTHS = env_int("ARTICLES_REVIEW_PERIOD_MONTHS", 12)
 
-# One JSON object a line with the request id (DJANGO_LOG_FORMAT=plain for people); email
-# addresses and phone numbers are masked (unity_site/logs.py).
+# JSON lines with the request id, personal details masked: docs/operations.md, "Logs".
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -235,21 +228,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# ---------------------------------------------------------------------------
-# Consultation requests (the bookings app). Every variable is described in README.md.
-# ---------------------------------------------------------------------------
-# Who is emailed about each new request (comma-separated); the clinic's address when unset.
+# Consultation requests (the bookings app): docs/configuration.md, "Consultation requests".
 BOOKINGS_NOTIFY_EMAILS = env_list("BOOKINGS_NOTIFY_EMAILS") or [CLINIC["email"]]
-# How many requests one client may send: "<count>/<s|m|h|d>"; more are kept as spam.
 BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "5/h")
-# A form sent sooner than this after it was shown is kept as spam (people are slower).
 BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
-# Closed and spam requests are anonymised this many days after they were received.
 BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
-# Secret mixed into the hash of a client's IP address; derived from SECRET_KEY when empty.
 BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
 # Stored with each request: bump it whenever the consent wording in bookings/forms.py changes.
 BOOKINGS_CONSENT_VERSION = "2026-11-1"
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
-# --------------------------- end of consultation requests ---------------------------

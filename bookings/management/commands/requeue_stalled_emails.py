@@ -7,8 +7,8 @@ from bookings.tasks import email_tasks_requeue_stalled
 
 class Command(BaseCommand):
     help = (
-        "Make email tasks that a dead worker left running ready to run again. Safe to run "
-        "at any time (every few minutes from cron or a systemd timer): no email is sent twice."
+        "Make email tasks that a dead worker left running ready to run again "
+        "(docs/operations.md, 'Stalled email tasks')."
     )
 
     def add_arguments(self, parser):
@@ -16,8 +16,7 @@ class Command(BaseCommand):
             "--minutes",
             type=int,
             default=10,
-            help="How long a task must have been running to count as stalled (default 10; "
-            "a send gives up on the mail server after seconds).",
+            help="How long a task must have been running to count as stalled (default 10).",
         )
 
     def handle(self, *args, minutes, **options):
