@@ -1,57 +1,43 @@
-import csv
 from datetime import timedelta
-from operator import attrgetter
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from unity_site.admin_filters import QuerySetMethodFilter
 
+from .csv_export import csv_response
 from .models import ConsultationRequest, StatusChange
 from .services import (
+    RELEASABLE,
     consultation_request_assign,
     consultation_request_change_status,
+    consultation_request_release,
     consultation_request_resend_emails,
 )
 
-CSV_FIELDS = [
-    ("received", lambda r: timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M")),
-    ("status", lambda r: r.get_status_display()),
-    ("name", lambda r: r.name),
-    ("email", lambda r: r.email),
-    ("phone", lambda r: str(r.phone or "")),
-    ("help with", lambda r: r.help_with),
-    ("contact method", lambda r: r.get_contact_method_display()),
-    ("preferred times", lambda r: r.get_preferred_times_display()),
-    ("message", lambda r: r.message),
-    ("source article", lambda r: r.article.title if r.article else ""),
-    *[(name.replace("_", " "), attrgetter(name)) for name in ConsultationRequest.SOURCE_FIELDS],
-    ("assigned to", lambda r: r.assigned_to.get_username() if r.assigned_to else ""),
-    ("contacted", lambda r: r.contacted_at.isoformat() if r.contacted_at else ""),
+Status = ConsultationRequest.Status
+# Where staff move a request: (status, its button on the request's page). The same statuses
+# are list actions, "Mark as <status>".
+STATUS_MOVES = [
+    (Status.CONTACTED, "Mark contacted"),
+    (Status.BOOKED, "Booked"),
+    (Status.CLOSED, "Close"),
+    (Status.SPAM, "Spam"),
 ]
-# Spreadsheet programs run cells starting with these as formulas.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+RELEASE = "release"
+# The name of every action button on a request's page; its value says which.
+BUTTON_NAME = "_act"
+EMAIL_SUBJECT = "Your free consultation request"
 
 
-def csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-# The statuses staff move a request to, as buttons on its page and as list actions.
-STATUS_BUTTONS = [
-    ConsultationRequest.Status.CONTACTED,
-    ConsultationRequest.Status.BOOKED,
-    ConsultationRequest.Status.CLOSED,
-    ConsultationRequest.Status.SPAM,
-]
-STATUS_BUTTON_NAME = "_change_status"
-
-
-def status_action(status: ConsultationRequest.Status):
+def status_action(status: Status):
     """The list action "Mark as <status>", for the selected requests."""
 
     @admin.action(description=f"Mark as {status.label.lower()}", permissions=["change"])
@@ -62,7 +48,13 @@ def status_action(status: ConsultationRequest.Status):
     return action
 
 
-STATUS_ACTIONS = [status_action(status) for status in STATUS_BUTTONS]
+class TodayFilter(QuerySetMethodFilter):
+    title = "reception"
+    parameter_name = "reception"
+    options = [
+        ("today", "Today: awaiting a reply", "awaiting_reply"),
+        ("overdue", "Overdue reply", "overdue"),
+    ]
 
 
 class EmailDeliveryFilter(QuerySetMethodFilter):
@@ -92,17 +84,19 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
+    # What a receptionist needs to call back, narrow enough for a 1366 px laptop.
     list_display = [
-        "received_at",
         "name",
-        "help_with",
-        "article",
+        "phone",
+        "help_with_short",
         "status_badge",
-        "assigned_to",
         "age",
+        "reply_due",
+        "assigned_to",
+        "article_short",
     ]
-    list_display_links = ["received_at", "name"]
     list_filter = [
+        TodayFilter,
         "status",
         ("article", admin.RelatedOnlyFieldListFilter),
         ("article__topics", admin.RelatedOnlyFieldListFilter),
@@ -115,7 +109,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_select_related = ["article", "assigned_to"]
     list_per_page = 50
     actions = [
-        *STATUS_ACTIONS,
+        *[status_action(status) for status, _ in STATUS_MOVES],
+        "release_from_hold",
         "assign_to_me",
         "resend_emails",
         "export_csv",
@@ -127,13 +122,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "name",
-                    "email",
-                    "phone",
+                    "email_link",
+                    "phone_link",
                     "contact_method",
                     "preferred_times_display",
                     "help_with",
                     "message",
                     "received_at",
+                    "reply_due_at",
                 ]
             },
         ),
@@ -144,7 +140,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 "fields": [
                     "article",
                     *ConsultationRequest.SOURCE_FIELDS,
-                    "spam_reason",
+                    "screening_reason",
                     "consent_version",
                 ]
             },
@@ -162,9 +158,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         ),
     ]
     # Staff write notes and choose who works a request; the status moves only through the
-    # buttons and actions below, which record its history. Everything else is the reader's.
+    # buttons and actions, which record its history. Everything else is the reader's.
     editable_fields = ["assigned_to", "staff_notes"]
     change_form_template = "admin/bookings/consultationrequest/change_form.html"
+    change_list_template = "admin/bookings/consultationrequest/change_list.html"
 
     class Media:
         css = {"all": ["css/bookings.css"]}
@@ -172,6 +169,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Requests come from readers, through the form.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = flatten_fieldsets(self.fieldsets)
+        return [name for name in fields if name not in self.editable_fields]
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
@@ -187,38 +188,85 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             return "just now"
         return timesince(obj.received_at, depth=1)
 
+    @admin.display(description="reply by", ordering="reply_due_at")
+    def reply_due(self, obj):
+        due = timezone.localtime(obj.reply_due_at)
+        if obj.status in {Status.NEW, Status.HELD} and obj.reply_due_at < timezone.now():
+            return format_html('<strong class="bookings-overdue">Overdue {:%a %H:%M}</strong>', due)
+        return f"{due:%a %d %b %H:%M}"
+
+    @admin.display(description="help with", ordering="help_with")
+    def help_with_short(self, obj):
+        return truncatechars(obj.help_with, 40)
+
+    @admin.display(description="source article", ordering="article__title")
+    def article_short(self, obj):
+        return truncatechars(obj.article.title, 30) if obj.article else "—"
+
     @admin.display(description="preferred times")
     def preferred_times_display(self, obj):
         return obj.get_preferred_times_display()
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = flatten_fieldsets(self.fieldsets)
-        return [name for name in fields if name not in self.editable_fields]
+    @admin.display(description="email")
+    def email_link(self, obj):
+        if not obj.email:
+            return "—"
+        subject = f"{EMAIL_SUBJECT} – {settings.CLINIC['name']}"
+        query = urlencode({"subject": subject}, quote_via=quote)
+        return format_html('<a href="mailto:{}?{}">{}</a>', obj.email, query, obj.email)
+
+    @admin.display(description="phone")
+    def phone_link(self, obj):
+        if not obj.phone:
+            return "—"
+        return format_html('<a href="tel:{}">{}</a>', obj.phone.as_e164, obj.phone.as_national)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         consultation_request = self.get_object(request, object_id)
         if consultation_request is not None and self.has_change_permission(
             request, consultation_request
         ):
-            moves = [status for status in STATUS_BUTTONS if status != consultation_request.status]
             extra_context = {
                 **(extra_context or {}),
-                "status_buttons": moves,
-                "status_button_name": STATUS_BUTTON_NAME,
+                "action_buttons": self.buttons_for(consultation_request),
+                "action_button_name": BUTTON_NAME,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @staticmethod
+    def buttons_for(consultation_request) -> list[tuple[str, str]]:
+        """(value, label) of each button the request's page offers, in the order staff use them."""
+        buttons = []
+        if consultation_request.status in RELEASABLE:
+            buttons.append((RELEASE, "Release from hold"))
+        for status, label in STATUS_MOVES:
+            if status != consultation_request.status:
+                buttons.append((status.value, label))
+        return buttons
+
     def response_change(self, request, obj):
-        """A status button saves the page's notes, then moves the status through the service."""
-        status = request.POST.get(STATUS_BUTTON_NAME)
-        if status in ConsultationRequest.Status.values:
-            changed = consultation_request_change_status(
-                consultation_request=obj, status=status, changed_by=request.user
+        """A button saves the page's notes, then acts through the service, which records it."""
+        action = request.POST.get(BUTTON_NAME)
+        if action == RELEASE:
+            released = consultation_request_release(
+                consultation_request=obj, released_by=request.user
             )
-            label = changed.get_status_display().lower()
-            self.message_user(request, f"{changed} marked {label}.", messages.SUCCESS)
+            self.message_user(request, f"{released} released: both emails are on their way.")
+            return HttpResponseRedirect(request.path)
+        if action in Status.values:
+            changed = consultation_request_change_status(
+                consultation_request=obj, status=action, changed_by=request.user
+            )
+            self.message_user(request, f"{changed} marked {changed.get_status_display().lower()}.")
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        counts = {
+            "new_count": ConsultationRequest.objects.new().count(),
+            "held_count": ConsultationRequest.objects.held().count(),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **counts})
 
     def change_status(self, request, queryset, status: str) -> None:
         count = 0
@@ -230,8 +278,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                     changed_by=request.user,
                 )
                 count += 1
-        label = ConsultationRequest.Status(status).label.lower()
+        label = Status(status).label.lower()
         self.message_user(request, f"{count} request(s) marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Release from hold (sends both emails)", permissions=["change"])
+    def release_from_hold(self, request, queryset):
+        count = 0
+        for consultation_request in queryset.filter(status__in=RELEASABLE):
+            consultation_request_release(
+                consultation_request=consultation_request, released_by=request.user
+            )
+            count += 1
+        self.message_user(request, f"{count} request(s) released.", messages.SUCCESS)
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
@@ -249,19 +307,15 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
         self.message_user(
             request,
-            f"{enqueued} email(s) queued. Spam requests and emails already delivered are skipped.",
+            f"{enqueued} email(s) queued. Held and spam requests and emails already delivered "
+            "are skipped.",
             messages.SUCCESS,
         )
 
     @admin.action(description="Export selected to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = (
-            f'attachment; filename="consultation-requests-{stamp}.csv"'
+        return csv_response(
+            queryset.select_related("article", "assigned_to"),
+            filename=f"consultation-requests-{stamp}.csv",
         )
-        writer = csv.writer(response)
-        writer.writerow([heading for heading, _ in CSV_FIELDS])
-        for consultation_request in queryset.select_related("article", "assigned_to"):
-            writer.writerow([csv_safe(str(value(consultation_request))) for _, value in CSV_FIELDS])
-        return response

@@ -1,6 +1,7 @@
 """Spam checks without a CAPTCHA: a honeypot, a minimum fill time and a per-client rate limit
 (docs/bookings.md, "Keeping spam out")."""
 
+import enum
 import re
 import time
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ def form_shown_token(*, now: float | None = None) -> str:
     return signing.dumps(int(now if now is not None else time.time()), salt=TOKEN_SALT)
 
 
-def seconds_since_shown(token: str) -> float | None:
+def seconds_since_shown(*, token: str) -> float | None:
     """How long ago the form was shown, or None when the token is missing or forged."""
     try:
         shown_at = signing.loads(token, salt=TOKEN_SALT)
@@ -65,30 +66,30 @@ def rate_limit_exceeded(client: str) -> bool:
     return count > limit
 
 
+class Verdict(enum.StrEnum):
+    ACCEPT = "accept"
+    HOLD = "hold"  # a person may have sent it: staff look before any email goes
+    SPAM = "spam"  # only a bot fills the honeypot
+
+
 @dataclass(frozen=True)
 class Screening:
     client_hash: str
-    spam_reason: str  # "" when the request does not look like spam
+    verdict: Verdict = Verdict.ACCEPT
+    reason: str = ""  # why it was held or taken for spam
 
 
 def screen(request: HttpRequest, *, honeypot: str, shown_token: str) -> Screening:
-    """Screens a valid form: which client sent it, and why it looks like spam, if it does."""
+    """Screens a valid form. Only the honeypot marks spam; the soft signals, which an honest
+    reader can trip (autofill is fast, a family shares an address), hold it for review."""
     client = client_hash(request)
-    return Screening(
-        client_hash=client,
-        spam_reason=spam_reason(honeypot=honeypot, token=shown_token, client=client),
-    )
-
-
-def spam_reason(*, honeypot: str, token: str, client: str) -> str:
-    """Why a valid form looks like spam, or "" when it does not."""
     if honeypot:
-        return "honeypot filled"
-    elapsed = seconds_since_shown(token)
+        return Screening(client, Verdict.SPAM, "honeypot filled")
+    elapsed = seconds_since_shown(token=shown_token)
     if elapsed is None:
-        return "missing or forged form token"
+        return Screening(client, Verdict.HOLD, "missing or forged form token")
     if elapsed < settings.BOOKINGS_MIN_FILL_SECONDS:
-        return f"sent {max(elapsed, 0):.0f}s after the form was shown"
+        return Screening(client, Verdict.HOLD, f"sent {max(elapsed, 0):.0f}s after it was shown")
     if rate_limit_exceeded(client):
-        return "rate limit exceeded"
-    return ""
+        return Screening(client, Verdict.HOLD, "rate limit exceeded")
+    return Screening(client)

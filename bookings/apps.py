@@ -6,11 +6,12 @@ class BookingsConfig(AppConfig):
     verbose_name = "Consultation requests"
 
     def ready(self):
-        from unity_site import health, page_cache
+        from unity_site import errors, health, page_cache
 
-        from .forms import PER_VISITOR_VALUES
+        from .forms import PER_VISITOR_VALUES, render_refilled
         from .health import email_outbox_check
 
         for name, make_value in PER_VISITOR_VALUES.items():
             page_cache.register_per_visitor_field(name, make_value)
         health.register_check(email_outbox_check)
+        errors.register_refilled_form("bookings:book", render_refilled)

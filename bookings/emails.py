@@ -12,6 +12,8 @@ def _context(consultation_request: ConsultationRequest) -> dict:
     article = consultation_request.article
     return {
         "consultation_request": consultation_request,
+        # The article's topic may go in a subject: unlike what the reader typed, it is ours.
+        "topic": article.topics.order_by("name").first() if article else None,
         "clinic": settings.CLINIC,
         "site_url": settings.SITE_URL,
         "article_url": settings.SITE_URL + article.get_absolute_url() if article else "",

@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
@@ -94,8 +95,8 @@ SourceFields = type(
 
 
 class ConsultationRequestForm(SourceFields):
-    # What consultation_request_create() stores, named as it takes them.
-    REQUEST_FIELDS = (
+    # What the reader answers.
+    ANSWER_FIELDS = (
         "name",
         "email",
         "phone",
@@ -103,9 +104,12 @@ class ConsultationRequestForm(SourceFields):
         "contact_method",
         "preferred_times",
         "message",
-        "article",
-        *ConsultationRequest.SOURCE_FIELDS,
     )
+    # What consultation_request_create() stores, named as it takes them.
+    REQUEST_FIELDS = (*ANSWER_FIELDS, "article", *ConsultationRequest.SOURCE_FIELDS)
+
+    # What a refused POST gives back to the reader (not the honeypot or the signed time).
+    REFILLED_FIELDS = (*ANSWER_FIELDS, "consent", *ConsultationRequest.SOURCE_FIELDS)
 
     name = SingleLineCharField(
         label="Your name",
@@ -192,6 +196,20 @@ class ConsultationRequestForm(SourceFields):
             initial["help_with"] = topic.name if topic else article.title
         return cls(initial=initial)
 
+    @classmethod
+    def refilled(cls, request: HttpRequest):
+        """The form after its POST was refused (a lost security cookie), refilled with what the
+        reader typed, with fresh per-visitor values so that it can be sent again."""
+        article = Article.objects.published_by_slug(request.POST.get("article", ""))
+        form = cls.for_page(request, article=article)
+        for name in cls.REFILLED_FIELDS:
+            field = cls.base_fields[name]
+            if isinstance(field, forms.MultipleChoiceField):
+                form.initial[name] = request.POST.getlist(name)
+            elif name in request.POST:
+                form.initial[name] = request.POST[name]
+        return form
+
     def request_fields(self) -> dict[str, Any]:
         """The cleaned answers, as consultation_request_create() takes them."""
         return {name: self.cleaned_data[name] for name in self.REQUEST_FIELDS}
@@ -276,3 +294,12 @@ def form_shown_at(request: HttpRequest) -> str:
 # The hidden values that differ for each visitor. A cached page gets them afresh for every
 # reader, from these same functions (registered with the page cache in apps.py).
 PER_VISITOR_VALUES = {"form_shown_at": form_shown_at, "referrer": referrer_of}
+
+
+def render_refilled(request: HttpRequest) -> str:
+    """The consultation form refilled after a refused POST (unity_site/errors.py)."""
+    return render_to_string(
+        "bookings/includes/consultation_form.html",
+        {"form": ConsultationRequestForm.refilled(request)},
+        request=request,
+    )

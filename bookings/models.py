@@ -7,20 +7,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from phonenumber_field.modelfields import PhoneNumberField
+
+from .working_days import reply_due
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
     def new(self):
         return self.filter(status=ConsultationRequest.Status.NEW)
 
-    def new_for(self, user):
-        """The new requests this user may see; none for anyone without the permission."""
-        if not (
-            user.is_active and user.is_staff and user.has_perm("bookings.view_consultationrequest")
-        ):
-            return self.none()
-        return self.new()
+    def held(self):
+        return self.filter(status=ConsultationRequest.Status.HELD)
+
+    def awaiting_reply(self):
+        """New and held requests: nobody has replied yet. The receptionist's "Today" list."""
+        return self.filter(
+            status__in=[ConsultationRequest.Status.NEW, ConsultationRequest.Status.HELD]
+        )
+
+    def overdue(self, *, now=None):
+        """Awaiting a reply past the promised time."""
+        return self.awaiting_reply().filter(reply_due_at__lt=now or timezone.now())
 
     def email_failed(self):
         """Real requests with an email still undelivered after a failed attempt."""
@@ -44,6 +52,7 @@ class ConsultationRequestQuerySet(models.QuerySet):
 class ConsultationRequest(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
+        HELD = "held", "On hold"
         CONTACTED = "contacted", "Contacted"
         BOOKED = "booked", "Booked"
         CLOSED = "closed", "Closed"
@@ -94,7 +103,12 @@ class ConsultationRequest(models.Model):
     utm_medium = models.CharField(max_length=100, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
     client_hash = models.CharField(max_length=64, blank=True, editable=False)
-    spam_reason = models.CharField(max_length=100, blank=True)
+    screening_reason = models.CharField(
+        "why it was held or marked spam", max_length=100, blank=True
+    )
+    # The same answers sent again the same day (a refresh, Back then Send, a second tab) have
+    # the same key, and the database keeps one of them (docs/bookings.md, "Never twice").
+    duplicate_key = models.CharField(max_length=64, blank=True, editable=False)
 
     # How staff work it.
     # No index of its own: consultation_status_received (status, received_at) serves status filters.
@@ -109,6 +123,9 @@ class ConsultationRequest(models.Model):
     )
     staff_notes = models.TextField(blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reply_due_at = models.DateTimeField(
+        "reply due by", editable=False, help_text="The promised reply: one working day."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     contacted_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -126,9 +143,44 @@ class ConsultationRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "received_at"], name="consultation_status_received")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate_key"],
+                condition=~Q(duplicate_key=""),
+                name="consultation_sent_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({timezone.localtime(self.received_at):%d %b %Y %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.reply_due_at = reply_due(self.received_at)
+            self.duplicate_key = self.answers_key()
+        super().save(*args, **kwargs)
+
+    @property
+    def may_be_emailed(self) -> bool:
+        """Held and spam requests send nothing until staff release them; anonymised ones never."""
+        return (
+            self.status not in {self.Status.HELD, self.Status.SPAM} and self.anonymised_at is None
+        )
+
+    def answers_key(self) -> str:
+        """A keyed hash of what the reader answered and the day they sent it."""
+        answers = [
+            self.name.strip().casefold(),
+            self.email.strip().casefold(),
+            str(self.phone or ""),
+            self.help_with.strip().casefold(),
+            self.contact_method,
+            *sorted(self.preferred_times),
+            self.message.strip(),
+            str(self.article_id or ""),
+            timezone.localdate(self.received_at).isoformat(),
+        ]
+        return salted_hmac("bookings.answers", "\x1f".join(answers), algorithm="sha256").hexdigest()
 
     def get_preferred_times_display(self) -> str:
         labels = dict(self.PreferredTime.choices)

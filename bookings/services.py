@@ -5,16 +5,32 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from articles.models import Article
 
+from .antispam import Screening, Verdict
 from .models import ConsultationRequest, StatusChange
 from .tasks import send_requester_confirmation, send_staff_notification
 
 ANONYMISED_NAME = "(anonymised)"
+STATUS_ON_ARRIVAL = {
+    Verdict.ACCEPT: ConsultationRequest.Status.NEW,
+    Verdict.HOLD: ConsultationRequest.Status.HELD,
+    Verdict.SPAM: ConsultationRequest.Status.SPAM,
+}
+
+RELEASABLE = {ConsultationRequest.Status.HELD, ConsultationRequest.Status.SPAM}
+
+
+class ConsultationRequestDuplicate(Exception):
+    """The same answers were sent again the same day; `existing` is the request we kept."""
+
+    def __init__(self, existing: ConsultationRequest):
+        super().__init__(f"request {existing.pk} was already sent")
+        self.existing = existing
 
 
 def consultation_request_create(
@@ -32,13 +48,15 @@ def consultation_request_create(
     utm_source: str = "",
     utm_medium: str = "",
     utm_campaign: str = "",
-    client_hash: str = "",
-    spam_reason: str = "",
+    screening: Screening | None = None,
 ) -> ConsultationRequest:
-    """Stores a request and, unless it is spam, enqueues its two emails in the same transaction.
+    """Stores a request and, when screening accepted it, enqueues its two emails in the same
+    transaction: the task rows are the outbox, so the request and its emails commit together.
+    A held request sends its emails when staff release it; spam never does.
 
-    The task rows are the outbox: the request and its emails commit together or not at all.
+    Raises ConsultationRequestDuplicate when the same answers were already sent today.
     """
+    screening = screening or Screening(client_hash="")
     consultation_request = ConsultationRequest(
         name=name,
         email=email,
@@ -53,16 +71,27 @@ def consultation_request_create(
         utm_source=utm_source,
         utm_medium=utm_medium,
         utm_campaign=utm_campaign,
-        client_hash=client_hash,
-        spam_reason=spam_reason,
-        status=ConsultationRequest.Status.SPAM if spam_reason else ConsultationRequest.Status.NEW,
+        client_hash=screening.client_hash,
+        screening_reason=screening.reason,
+        status=STATUS_ON_ARRIVAL[screening.verdict],
     )
     # The article is an Article already (the form looked it up): no need to query it again.
-    consultation_request.full_clean(exclude=["article"])
-    with transaction.atomic():
-        consultation_request.save()
-        if not spam_reason:
-            _enqueue_emails(consultation_request)
+    # The duplicate key is checked by the database, on insert.
+    consultation_request.full_clean(
+        exclude=["article", "reply_due_at", "duplicate_key"], validate_constraints=False
+    )
+    try:
+        with transaction.atomic():
+            consultation_request.save()
+            if consultation_request.status == ConsultationRequest.Status.NEW:
+                _enqueue_emails(consultation_request)
+    except IntegrityError:
+        existing = ConsultationRequest.objects.filter(
+            duplicate_key=consultation_request.duplicate_key
+        ).first()
+        if existing is None:
+            raise
+        raise ConsultationRequestDuplicate(existing) from None
     return consultation_request
 
 
@@ -106,6 +135,24 @@ def consultation_request_change_status(
     return locked
 
 
+def consultation_request_release(
+    *, consultation_request: ConsultationRequest, released_by: AbstractBaseUser | None
+) -> ConsultationRequest:
+    """A held (or wrongly spam) request becomes new and sends its two emails, as if it had
+    just arrived; the history records who released it."""
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
+        if locked.status not in RELEASABLE:
+            return locked
+        released = consultation_request_change_status(
+            consultation_request=locked,
+            status=ConsultationRequest.Status.NEW,
+            changed_by=released_by,
+        )
+        _enqueue_emails(released)
+    return released
+
+
 def consultation_request_assign(
     *, consultation_request: ConsultationRequest, assignee: AbstractBaseUser | None
 ) -> ConsultationRequest:
@@ -117,12 +164,9 @@ def consultation_request_assign(
 def consultation_request_resend_emails(*, consultation_request: ConsultationRequest) -> int:
     """Enqueues whichever of the two emails has not been delivered; returns how many.
 
-    Spam and anonymised requests send nothing: move a false positive out of spam first.
+    Held, spam and anonymised requests send nothing: release a held one first.
     """
-    if (
-        consultation_request.status == ConsultationRequest.Status.SPAM
-        or consultation_request.anonymised_at is not None
-    ):
+    if not consultation_request.may_be_emailed:
         return 0
     with transaction.atomic():
         return _enqueue_emails(consultation_request)
@@ -142,6 +186,7 @@ def consultation_request_anonymise(
     for source_field in ConsultationRequest.SOURCE_FIELDS:
         setattr(consultation_request, source_field, "")
     consultation_request.client_hash = ""
+    consultation_request.duplicate_key = ""
     consultation_request.last_email_error = ""
     consultation_request.anonymised_at = timezone.now()
     consultation_request.save()

@@ -99,11 +99,8 @@ def send_request_email(email: RequestEmail, *, request_id: int, attempt: int, re
             return "not sent: the request no longer exists"
         if getattr(consultation_request, sent_field) is not None:
             return "not sent: already sent"
-        if (
-            consultation_request.status == ConsultationRequest.Status.SPAM
-            or consultation_request.anonymised_at is not None
-        ):
-            return "not sent: spam or anonymised"
+        if not consultation_request.may_be_emailed:
+            return "not sent: held, spam or anonymised"
 
         message = email.build(consultation_request)
         now = timezone.now()

@@ -4,10 +4,13 @@ when the error was the database going away, wherever in the request it happened
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views import defaults
 
 from .logs import request_id_var
@@ -15,6 +18,27 @@ from .logs import request_id_var
 logger = logging.getLogger("unity_site.database")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+# url name -> a function that redraws that page's form, refilled from the refused POST.
+_refilled_forms: dict[str, Callable[[HttpRequest], str]] = {}
+
+
+def register_refilled_form(url_name: str, render_form: Callable[[HttpRequest], str]) -> None:
+    """After a security-cookie failure at `url_name`, the page shows `render_form(request)`:
+    the form, refilled with what the reader typed, ready to send again. From AppConfig.ready()."""
+    _refilled_forms[url_name] = render_form
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the site's own page, saying what happened and how to send again.
+    Nothing was stored; the form comes back refilled where the app allows it."""
+    try:
+        url_name = resolve(request.path_info).view_name
+    except Resolver404:
+        url_name = ""
+    render_form = _refilled_forms.get(url_name) if request.method == "POST" else None
+    form_html = render_form(request) if render_form else ""
+    return render(request, "403_csrf.html", {"form_html": form_html}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -119,7 +119,7 @@ def test_changing_the_status_on_the_request_page_is_recorded(reviewer_client, re
     response = reviewer_client.post(
         url,
         {
-            "_change_status": "booked",
+            "_act": "booked",
             "assigned_to": reviewer.pk,
             "staff_notes": "Booked Tue 10am",
             "status_changes-TOTAL_FORMS": "0",

@@ -1,4 +1,6 @@
-"""Spam is kept (status spam), sends nothing, and the sender sees the usual thank-you page."""
+"""Spam and suspicion. A filled honeypot is spam; the soft signals (speed, a missing token, the
+rate) hold a request for staff to review. Neither sends an email, and the thank-you page never
+promises one; an honest reader is never silently dropped."""
 
 import pytest
 from django.urls import reverse
@@ -9,12 +11,18 @@ from bookings.models import ConsultationRequest
 
 pytestmark = pytest.mark.django_db
 
+THANKS = reverse("bookings:thanks")
+
 
 def send(client, data, **extra):
     response = client.post("/book/", data, **extra)
     assert response.status_code == 302
-    assert response["Location"] == reverse("bookings:thanks")
+    assert response["Location"].startswith(THANKS)
     return response
+
+
+def statuses():
+    return list(ConsultationRequest.objects.order_by("pk").values_list("status", flat=True))
 
 
 def test_a_filled_honeypot_is_kept_as_spam_and_sends_nothing(client, form_data):
@@ -22,34 +30,56 @@ def test_a_filled_honeypot_is_kept_as_spam_and_sends_nothing(client, form_data):
 
     request = ConsultationRequest.objects.get()
     assert request.status == ConsultationRequest.Status.SPAM
-    assert request.spam_reason == "honeypot filled"
+    assert request.screening_reason == "honeypot filled"
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_form_sent_faster_than_a_person_could_is_spam(client, form_data, settings):
+def test_a_form_sent_faster_than_a_person_could_is_held_not_dropped(client, form_data, settings):
+    """Browser autofill is fast: a person may well have sent it."""
     settings.BOOKINGS_MIN_FILL_SECONDS = 3600
 
     send(client, form_data(form_shown_at=antispam.form_shown_token()))
 
-    assert ConsultationRequest.objects.get().status == ConsultationRequest.Status.SPAM
+    request = ConsultationRequest.objects.get()
+    assert request.status == ConsultationRequest.Status.HELD
+    assert request.screening_reason.startswith("sent 0s after")
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_form_filled_at_human_speed_is_not_spam(client, form_data, settings):
+def test_a_form_filled_at_human_speed_is_accepted(client, form_data, settings):
     settings.BOOKINGS_MIN_FILL_SECONDS = 0
 
     send(client, form_data(form_shown_at=antispam.form_shown_token()))
 
-    assert ConsultationRequest.objects.get().status == ConsultationRequest.Status.NEW
+    assert statuses() == ["new"]
 
 
 @pytest.mark.parametrize("token", ["", "1700000000", "MA:forged:signature"])
-def test_a_missing_or_forged_timestamp_is_spam(client, form_data, token):
+def test_a_missing_or_forged_timestamp_is_held(client, form_data, token):
     send(client, form_data(form_shown_at=token))
 
     request = ConsultationRequest.objects.get()
-    assert request.status == ConsultationRequest.Status.SPAM
-    assert request.spam_reason == "missing or forged form token"
+    assert request.status == ConsultationRequest.Status.HELD
+    assert request.screening_reason == "missing or forged form token"
+    assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data", [{"website": "http://cheap-pills.example"}, {"form_shown_at": "forged"}]
+)
+def test_spam_and_held_requests_see_one_page_that_promises_no_email(client, form_data, data):
+    page = client.get(send(client, form_data(**data))["Location"])
+
+    assert page.status_code == 200
+    assert "we have your request" in page.text
+    assert "reads every request" in page.text
+    assert "email from us" not in page.text
+
+
+def test_an_accepted_request_is_promised_its_confirmation_email(client, form_data):
+    page = client.get(send(client, form_data())["Location"])
+
+    assert "You will get an email from us" in page.text
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -65,48 +95,68 @@ def rate_limit_cache(request, settings):
     return request.param
 
 
-def test_the_rate_limit_keeps_the_extra_requests_as_spam(
-    client, form_data, settings, rate_limit_cache
-):
+def test_the_rate_limit_holds_the_extra_requests(client, form_data, settings, rate_limit_cache):
     settings.BOOKINGS_RATE_LIMIT = "3/h"
 
-    for _ in range(5):
-        send(client, form_data())
+    for number in range(5):
+        send(client, form_data(name=f"Reader {number}"))
 
-    statuses = list(ConsultationRequest.objects.order_by("pk").values_list("status", "spam_reason"))
-    assert statuses == [("new", "")] * 3 + [("spam", "rate limit exceeded")] * 2
+    reasons = ConsultationRequest.objects.order_by("pk").values_list("status", "screening_reason")
+    assert list(reasons) == [("new", "")] * 3 + [("held", "rate limit exceeded")] * 2
     assert DBTaskResult.objects.count() == 3 * 2
+
+
+def test_six_people_behind_one_address_in_an_hour_are_all_accepted(client, form_data):
+    """A family on one home wifi, or many phones behind one mobile-network address."""
+    for number in range(6):
+        send(
+            client,
+            form_data(name=f"Family member {number}", email=f"member{number}@example.com"),
+            REMOTE_ADDR="198.51.100.20",
+        )
+
+    assert statuses() == ["new"] * 6
+    assert DBTaskResult.objects.count() == 6 * 2
+
+
+def test_a_flood_from_one_address_is_held_and_sends_nothing_beyond_the_limit(
+    client, form_data, settings
+):
+    """100 requests in well under a minute, with the default limit."""
+    limit, _ = antispam.parse_rate(settings.BOOKINGS_RATE_LIMIT)
+
+    for number in range(100):
+        send(client, form_data(name=f"Bot {number}"), REMOTE_ADDR="203.0.113.66")
+
+    assert statuses() == ["new"] * limit + ["held"] * (100 - limit)
+    assert DBTaskResult.objects.count() == limit * 2
 
 
 def test_the_rate_limit_is_per_client(client, form_data, settings):
     settings.BOOKINGS_RATE_LIMIT = "1/h"
 
-    send(client, form_data(), REMOTE_ADDR="192.0.2.1")
-    send(client, form_data(), REMOTE_ADDR="192.0.2.2")
-    send(client, form_data(), REMOTE_ADDR="192.0.2.1")
+    send(client, form_data(name="First"), REMOTE_ADDR="192.0.2.1")
+    send(client, form_data(name="Second"), REMOTE_ADDR="192.0.2.2")
+    send(client, form_data(name="Third"), REMOTE_ADDR="192.0.2.1")
 
-    assert list(ConsultationRequest.objects.order_by("pk").values_list("status", flat=True)) == [
-        "new",
-        "new",
-        "spam",
-    ]
+    assert statuses() == ["new", "new", "held"]
 
 
 def test_behind_a_proxy_the_configured_header_identifies_the_client(client, form_data, settings):
     settings.BOOKINGS_RATE_LIMIT = "1/h"
     settings.CLIENT_IP_HEADER = "X-Forwarded-For"
 
-    send(client, form_data(), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.1"})
-    send(client, form_data(), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.2"})
+    send(client, form_data(name="First"), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.1"})
+    send(client, form_data(name="Second"), headers={"x-forwarded-for": "198.51.100.7, 192.0.2.2"})
 
-    assert ConsultationRequest.objects.filter(status="spam").count() == 0
+    assert statuses() == ["new", "new"]
 
 
 def test_only_a_salted_hash_of_the_address_is_stored(client, form_data, settings):
     settings.BOOKINGS_IP_HASH_SALT = "pepper"
-    send(client, form_data(), REMOTE_ADDR="203.0.113.9")
+    send(client, form_data(name="First"), REMOTE_ADDR="203.0.113.9")
     settings.BOOKINGS_IP_HASH_SALT = "other-pepper"
-    send(client, form_data(), REMOTE_ADDR="203.0.113.9")
+    send(client, form_data(name="Second"), REMOTE_ADDR="203.0.113.9")
 
     first, second = ConsultationRequest.objects.order_by("pk")
     assert len(first.client_hash) == 64

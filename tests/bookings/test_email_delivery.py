@@ -56,7 +56,8 @@ def test_a_worker_run_delivers_both_emails_through_real_smtp(
     assert staff["Reply-To"] == "zoe@example.com"
     assert staff["To"] == ", ".join(STAFF)
     assert staff["Cc"] is None and staff["Bcc"] is None
-    assert staff["Subject"] == "New consultation request from Zoë Ångström"
+    # Safe on a lock screen: a request number and the article's topic, no name or health detail.
+    assert staff["Subject"] == f"New consultation request #{request.pk} – Low back pain"
     text = staff.get_body(("plain",)).get_content()
     html = staff.get_body(("html",)).get_content()
     admin_url = (

@@ -5,6 +5,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from bookings import services
+from bookings.antispam import Screening, Verdict
 from bookings.models import ConsultationRequest, StatusChange
 from bookings.tasks import send_requester_confirmation
 from tests.bookings.factories import ConsultationRequestFactory
@@ -54,7 +55,9 @@ def test_if_an_email_task_cannot_be_queued_the_request_is_not_half_stored(monkey
 
 
 def test_spam_is_stored_without_email_tasks():
-    request = services.consultation_request_create(**REQUEST, spam_reason="honeypot filled")
+    request = services.consultation_request_create(
+        **REQUEST, screening=Screening("hash", Verdict.SPAM, "honeypot filled")
+    )
 
     assert request.status == ConsultationRequest.Status.SPAM
     assert not DBTaskResult.objects.exists()

@@ -164,6 +164,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # No script of ours reads the CSRF cookie (forms carry the token), so scripts may not either.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "unity_site.errors.csrf_failure"
 # Browser features the site does not use are turned off (unity_site.middleware).
 PERMISSIONS_POLICY = {
     feature: []
@@ -230,7 +231,7 @@ LOGGING = {
 
 # Consultation requests (the bookings app): docs/configuration.md, "Consultation requests".
 BOOKINGS_NOTIFY_EMAILS = env_list("BOOKINGS_NOTIFY_EMAILS") or [CLINIC["email"]]
-BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "5/h")
+BOOKINGS_RATE_LIMIT = env_str("BOOKINGS_RATE_LIMIT", "10/10m")
 BOOKINGS_MIN_FILL_SECONDS = env_int("BOOKINGS_MIN_FILL_SECONDS", 3)
 BOOKINGS_RETENTION_DAYS = env_int("BOOKINGS_RETENTION_DAYS", 365)
 BOOKINGS_IP_HASH_SALT = env_str("BOOKINGS_IP_HASH_SALT")
