@@ -192,7 +192,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def reply_due(self, obj):
         due = timezone.localtime(obj.reply_due_at)
         if obj.status in {Status.NEW, Status.HELD} and obj.reply_due_at < timezone.now():
-            return format_html('<strong class="bookings-overdue">Overdue {:%a %H:%M}</strong>', due)
+            return format_html(
+                '<strong class="bookings-overdue">Overdue {}</strong>', f"{due:%a %H:%M}"
+            )
         return f"{due:%a %d %b %H:%M}"
 
     @admin.display(description="help with", ordering="help_with")

@@ -74,10 +74,12 @@ def test_reader_on_a_phone_books_from_an_article_and_staff_pick_it_up(
     page.get_by_role("checkbox", name=re.compile("I agree")).check()
     page.get_by_role("button", name="Request my free consultation").click()
 
-    expect(page).to_have_url(re.compile("/book/thanks/$"))
+    expect(page).to_have_url(re.compile(r"/book/thanks/\?outcome=received"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
     expect(page.get_by_text("within one working day").first).to_be_visible()
     assert serious_accessibility_violations(page) == []
+    back = page.get_by_role("link", name="Back to “Why does my lower back hurt?”")
+    expect(back).to_be_visible()
 
     request = ConsultationRequest.objects.get()
     assert (request.name, request.article, request.utm_source, request.status) == (
