@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -10,8 +11,15 @@ from articles.models import Clinician, Topic
 from articles.services import article_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-DEV_STAFF_USERNAME = "editor"
-DEV_STAFF_PASSWORD = "unity-dev-only"
+DEMO_PASSWORD = "unity-dev-only"
+# One login per staff role (docs/security.md, "Staff roles"): username, group (None for the
+# superuser) and what the role may do.
+DEMO_LOGINS = [
+    ("editor", "Editors", "writes, schedules and publishes articles"),
+    ("reviewer", "Clinical reviewers", "records articles' clinical reviews"),
+    ("receptionist", "Booking reviewers", "works consultation requests"),
+    ("administrator", None, "everything, staff accounts included"),
+]
 
 CLINICIANS = [
     {
@@ -43,13 +51,13 @@ TOPIC_DESCRIPTIONS = {
 
 class Command(BaseCommand):
     help = (
-        "Load the demo clinicians, topics and articles and ensure a development staff login. "
+        "Load the demo clinicians, topics and articles and ensure one staff login per role. "
         "Safe to run again: nothing is duplicated. Development only."
     )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Demo content and the demo login are for development only.")
+            raise CommandError("Demo content and the demo logins are for development only.")
         for clinician in CLINICIANS:
             Clinician.objects.update_or_create(name=clinician["name"], defaults=clinician)
         documents, errors = read_article_files(sorted(DEMO_DIR.glob("*.md")))
@@ -59,17 +67,26 @@ class Command(BaseCommand):
         for name, description in TOPIC_DESCRIPTIONS.items():
             Topic.objects.filter(name=name).update(description=description)
         self.stdout.write(f"Demo content: {len(articles)} articles.")
-        self._ensure_staff_login()
+        self._ensure_demo_logins()
 
-    def _ensure_staff_login(self):
-        user, _ = get_user_model().objects.get_or_create(username=DEV_STAFF_USERNAME)
-        user.is_staff = user.is_superuser = True
-        user.set_password(DEV_STAFF_PASSWORD)
-        user.save()
+    def _ensure_demo_logins(self):
+        group_names = [group for _, group, _ in DEMO_LOGINS if group]
+        groups = {group.name: group for group in Group.objects.filter(name__in=group_names)}
+        if missing := [name for name in group_names if name not in groups]:
+            names = ", ".join(missing)
+            raise CommandError(f"The staff groups {names} are missing: run `manage.py migrate`.")
         admin_url = settings.SITE_URL + reverse("admin:index")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Development staff login: {DEV_STAFF_USERNAME} / {DEV_STAFF_PASSWORD} "
-                f"at {admin_url} (development only)"
-            )
-        )
+        self.stdout.write(f"Development logins for {admin_url} (development only):")
+        for username, group_name, role in DEMO_LOGINS:
+            user, _ = get_user_model().objects.get_or_create(username=username)
+            user.is_active = user.is_staff = True
+            user.is_superuser = group_name is None
+            # Left alone when it already works, so a running session survives `make run`.
+            if not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([groups[group_name]] if group_name else [])
+            user.user_permissions.clear()
+            login = f"{username} / {DEMO_PASSWORD}"
+            kind = f"group {group_name}" if group_name else "superuser"
+            self.stdout.write(self.style.SUCCESS(f"  {login:<32}{kind}: {role}"))
