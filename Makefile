@@ -25,13 +25,21 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[test]'
 	@touch $@
 
+# `make run PORT=8100 ADDRESS=0.0.0.0`. Links in emails and the printed admin URL follow unless
+# SITE_URL is set; logs are plain lines unless DJANGO_LOG_FORMAT is set (docs/configuration.md).
+ADDRESS ?= 127.0.0.1
+PORT ?= 8000
+SITE_URL ?= http://$(ADDRESS):$(PORT)
+DJANGO_LOG_FORMAT ?= plain
+RUN_ENV = SITE_URL=$(SITE_URL) DJANGO_LOG_FORMAT=$(DJANGO_LOG_FORMAT)
+
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_content
-	@echo "Serving http://127.0.0.1:8000/ and running the email worker; Ctrl-C stops both."
+	$(RUN_ENV) $(PY) manage.py load_demo_content
+	@echo "Serving http://$(ADDRESS):$(PORT)/ and running the email worker; Ctrl-C stops both."
 	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker --no-reload & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & \
+	$(RUN_ENV) $(PY) manage.py runserver $(ADDRESS):$(PORT)
 
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker
