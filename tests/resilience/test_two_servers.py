@@ -267,7 +267,7 @@ def test_two_servers_share_the_rate_limit_and_each_email_goes_out_once(topology,
         [("front-desk@unity-clinic.example",)] * RATE_LIMIT
         + [(f"reader{number}@example.com",) for number in range(RATE_LIMIT)]
     )
-    assert recipients == expected  # every email exactly once, none for the spam
+    assert recipients == expected  # every email exactly once, none for the held ones
 
 
 def test_a_lockout_on_one_server_holds_on_the_other(topology, django_user_model, settings):
