@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# WCAG 2.2 SC 1.4.10: a 1280 px wide desktop browser zoomed to 400%. Not a mobile context, where
+# Chromium would widen the layout viewport to fit content that overflows and hide the overflow.
+NARROW = {"viewport": {"width": 320, "height": 640}}
 SERIOUS_IMPACTS = {"serious", "critical"}
 
 
@@ -53,6 +56,15 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def narrow_page(browser, live_server):
+    """A page 320 CSS pixels wide, where every page must reflow into one column."""
+    context = browser.new_context(base_url=live_server.url, **NARROW)
     page = context.new_page()
     yield page
     context.close()
