@@ -1,7 +1,10 @@
-"""Every page reflows at 320 px wide (WCAG 2.2 SC 1.4.10).
+"""Every page reflows at 320 px wide (WCAG 2.2 SC 1.4.10), and a failed send moves focus to the
+error summary (the GOV.UK pattern) without any script the Content Security Policy refuses.
 
 See docs/architecture.md, "Accessibility".
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -112,6 +115,32 @@ def long_article():
     return article
 
 
+@pytest.fixture
+def csp_violations():
+    """Collects the Content Security Policy violations reported by the pages passed to watch():
+    Chromium's console messages and the page's own securitypolicyviolation events."""
+    violations = []
+
+    def note_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    def note_event(description):
+        violations.append(description)
+
+    def watch(page):
+        page.on("console", note_console)
+        page.expose_function("unityNoteCspViolation", note_event)
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', (event) =>"
+            " window.unityNoteCspViolation(`${event.violatedDirective}: ${event.blockedURI}`));"
+        )
+        return page
+
+    watch.violations = violations
+    return watch
+
+
 def overflow(page, url) -> str | None:
     """What makes the page wider than the window, or None if nothing does."""
     width = page.evaluate("window.innerWidth")
@@ -154,3 +183,46 @@ def test_every_kind_of_page_reflows_at_320_px(
 
     failures = [failure for failure in failures if failure]
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("start", ["article", "booking page"])
+def test_a_failed_send_moves_focus_to_the_error_summary_and_its_links_to_the_fields(
+    phone_page, article, start, csp_violations, serious_accessibility_violations, settings
+):
+    settings.BOOKINGS_MIN_FILL_SECONDS = 0
+    page = csp_violations(phone_page)
+    # Bootstrap scrolls smoothly otherwise: a label passing through the window on the way would
+    # count as shown.
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(article.get_absolute_url() if start == "article" else "/book/")
+    page.get_by_label("Your name").fill("Zoë Ångström")
+    page.get_by_label("Email address").fill("not an email address")
+    page.get_by_label("What would you like help with?").fill("")
+    # A reader cannot untick a radio button, but a browser that restores a form may.
+    page.locator("[name=contact_method]").evaluate_all(
+        "(radios) => radios.forEach((radio) => { radio.checked = false; })"
+    )
+    page.locator("#consultation-form").get_by_role(
+        "button", name="Request my free consultation"
+    ).click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_in_viewport()
+
+    # A link in the summary focuses its field and shows the field's label above it, or, for a
+    # group of radio buttons, the group's question.
+    summary.get_by_role("link", name=re.compile("email address like")).click()
+    expect(page.get_by_label("Email address")).to_be_focused()
+    expect(page.locator("label[for=id_email]")).to_be_in_viewport(ratio=1)
+    summary.get_by_role("link", name=re.compile("how we should contact you")).click()
+    expect(page.get_by_role("radio", name="Phone")).to_be_focused()
+    expect(page.get_by_text("How should we contact you?")).to_be_in_viewport(ratio=1)
+    summary.get_by_role("link", name=re.compile("Tick the box")).click()
+    expect(page.get_by_role("checkbox", name=re.compile("I agree"))).to_be_focused()
+    summary.get_by_role("link", name=re.compile("what you would like help with")).click()
+    expect(page.get_by_label("What would you like help with?")).to_be_focused()
+
+    assert serious_accessibility_violations(page) == []
+    assert csp_violations.violations == []
