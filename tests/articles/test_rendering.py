@@ -43,7 +43,10 @@ def test_headings_get_anchors_and_feed_the_contents_list():
 def test_a_number_in_brackets_links_to_that_reference():
     html = render_body("Most runners recover [2]. See [the NHS](https://www.nhs.uk).").html
 
-    assert '<sup><a class="citation" href="#ref-2" rel="noopener noreferrer">[2]</a></sup>' in html
+    assert (
+        '<sup id="cite-2-1">'
+        '<a class="citation" href="#ref-2" rel="noopener noreferrer">[2]</a></sup>'
+    ) in html
     assert '<a href="https://www.nhs.uk" rel="noopener noreferrer">the NHS</a>' in html
 
 
