@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
 from unity_site.admin_filters import QuerySetMethodFilter
 
 from .models import Article, Clinician, Reference, Topic
+from .rendering import HIGHEST_REFERENCE_NUMBER
 from .services import article_hero_renditions_refresh, article_slug_change_redirect
 
 
@@ -14,8 +19,81 @@ class ClinicalReviewFilter(QuerySetMethodFilter):
     options = [("overdue", "Overdue", "review_overdue"), ("never", "Never reviewed", "unreviewed")]
 
 
+class ReferenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = self.fields["position"]
+        number.required = False
+        number.help_text += " Leave it empty to number the reference after the others."
+
+    def validate_constraints(self):
+        # ReferenceFormSet checks the numbers of all the rows together; checking one row
+        # against the saved ones would refuse swapping two references' numbers.
+        try:
+            self.instance.validate_constraints(
+                exclude=self._get_validation_exclusions() | {"position"}
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ReferenceFormSet(BaseInlineFormSet):
+    """One number per reference; rows left without a number get the next ones, in order.
+
+    The empty row that "Add another" copies has no number, so rows added with it and left
+    empty are numbered on save rather than all given the same default.
+    """
+
+    def clean(self):
+        numbered, unnumbered = {}, []
+        for form in self.forms:
+            if (form.empty_permitted and not form.has_changed()) or "position" in form.errors:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            number = form.cleaned_data.get("position")
+            if number is None:
+                unnumbered.append(form)
+            else:
+                numbered.setdefault(number, []).append(form)
+        repeated = sorted(number for number, forms in numbered.items() if len(forms) > 1)
+        if repeated:
+            for number in repeated:
+                for form in numbered[number]:
+                    form.add_error("position", f"Another reference is also numbered {number}.")
+            raise ValidationError(
+                [
+                    f"More than one reference is numbered {number}: "
+                    "give each reference its own number."
+                    for number in repeated
+                ]
+            )
+        next_number = max(numbered, default=0) + 1
+        for form in unnumbered:
+            form.cleaned_data["position"] = form.instance.position = next_number
+            next_number += 1
+        super().clean()
+
+    def save_existing_objects(self, commit=True):
+        if commit:
+            # Saved references that are renumbered or deleted first step above the highest
+            # number, so swapping two numbers never has two rows holding one on the way.
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form in self.deleted_forms
+                or (form.has_changed() and "position" in form.changed_data)
+            ]
+            Reference.objects.filter(pk__in=moving).update(
+                position=F("position") + HIGHEST_REFERENCE_NUMBER
+            )
+        return super().save_existing_objects(commit)
+
+
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    form = ReferenceForm
+    formset = ReferenceFormSet
     extra = 0
     fields = [("position", "year", "accessed"), "author", "title", "publisher", "url"]
 

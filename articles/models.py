@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from .querysets import SEARCH_VECTOR, ArticleQuerySet, TopicQuerySet
-from .rendering import render_body
+from .rendering import HIGHEST_REFERENCE_NUMBER, render_body
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -215,7 +216,9 @@ class Article(models.Model):
 class Reference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(
-        default=1, help_text="Its number in the list; the body cites it as [number]."
+        "number",
+        validators=[MinValueValidator(1), MaxValueValidator(HIGHEST_REFERENCE_NUMBER)],
+        help_text="Its number in the list; the body cites it as [number].",
     )
     author = models.CharField("author or organisation", max_length=200, help_text="e.g. “Bupa UK”.")
     year = models.PositiveSmallIntegerField()
@@ -228,6 +231,11 @@ class Reference(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="reference_number_unique_in_article"
+            )
+        ]
 
     def __str__(self):
         return f"{self.author}, {self.year}. {self.title}."

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -59,7 +60,15 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         model = Reference
 
     article = factory.SubFactory(ArticleFactory)
-    position = factory.Sequence(lambda n: n + 1)
+    # The next number in its article, as an editor would number it.
+    position = factory.LazyAttribute(
+        lambda reference: (
+            Reference.objects.filter(article=reference.article).aggregate(
+                highest=Max("position", default=0)
+            )["highest"]
+            + 1
+        )
+    )
     author = "Bupa UK"
     year = 2023
     title = "Common Running Injuries and How to Prevent Them"
