@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from .querysets import SEARCH_VECTOR, ArticleQuerySet, TopicQuerySet
-from .rendering import HIGHEST_REFERENCE_NUMBER, render_body
+from .rendering import HIGHEST_REFERENCE_NUMBER, citation_ids, render_body
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -255,3 +255,17 @@ class Reference(models.Model):
             self.accessed.day,
             self.accessed.strftime("%B %Y"),
         )
+
+    @property
+    def back_links(self) -> list[dict]:
+        """Links from the references list back to each citation of this reference in the body,
+        lettered a, b, … when there are several (article.body_html holds the ids)."""
+        ids = citation_ids(self.article.body_html, self.position)
+        if len(ids) == 1:
+            return [{"id": ids[0], "label": ""}]
+        return [{"id": id_, "label": _letter(index)} for index, id_ in enumerate(ids)]
+
+
+def _letter(index: int) -> str:
+    """a, b, … z, then aa, bb, …"""
+    return chr(ord("a") + index % 26) * (index // 26 + 1)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from articles.rendering import render_body
+from tests.articles.factories import ArticleFactory, ReferenceFactory
 
 
 def citations(html: str) -> list[str]:
@@ -72,3 +73,25 @@ def test_a_heading_never_takes_an_id_meant_for_a_reference_or_a_citation(heading
     assert len(ids) == len(set(ids)) == 3
     assert not {"ref-1", "ref-2"} & set(ids)
     assert rendered.headings[0]["id"] == ids[0]
+
+
+# The references list links back to the text
+
+
+@pytest.mark.django_db
+def test_each_reference_links_back_to_every_place_it_is_cited(client):
+    article = ArticleFactory(body="## Why\n\nFirst [1]. Then [2]. Again [1][3].")
+    for position in (1, 2, 3, 4):
+        ReferenceFactory(article=article, position=position)
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert (
+        '<a href="#cite-1-1" aria-label="Back to citation 1a in the text">a</a> '
+        '<a href="#cite-1-2" aria-label="Back to citation 1b in the text">b</a>'
+    ) in html
+    assert '<a href="#cite-2-1" aria-label="Back to citation 2 in the text">^</a>' in html
+    assert '<a href="#cite-3-1" aria-label="Back to citation 3 in the text">^</a>' in html
+    assert "#cite-4-" not in html
+    for target in re.findall(r'href="#(cite-[^"]+)"', html):
+        assert html.count(f'id="{target}"') == 1
