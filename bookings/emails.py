@@ -1,4 +1,9 @@
-"""The two emails each request sends, built from templates/emails/."""
+"""The emails the bookings app sends, built from templates/emails/.
+
+Email to an address nobody has verified (the requester's confirmation) carries no text the
+sender typed but a first name that cannot hold a link (docs/bookings.md, "Not a relay")."""
+
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -7,11 +12,24 @@ from django.urls import reverse
 
 from .models import ConsultationRequest
 
+# One word of letters, with an inner hyphen or apostrophe: "Zoë", "Jean-Luc", "O'Neil".
+FIRST_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+FIRST_NAME_MAX = 20
+
+
+def greeting_name(name: str) -> str:
+    """The first name to greet someone by, or "" when what they typed does not look like one."""
+    first = name.split(maxsplit=1)[0] if name.strip() else ""
+    if len(first) <= FIRST_NAME_MAX and FIRST_NAME.fullmatch(first):
+        return first
+    return ""
+
 
 def _context(consultation_request: ConsultationRequest) -> dict:
     article = consultation_request.article
     return {
         "consultation_request": consultation_request,
+        "greeting_name": greeting_name(consultation_request.name),
         # The article's topic may go in a subject: unlike what the reader typed, it is ours.
         "topic": article.topics.order_by("name").first() if article else None,
         "clinic": settings.CLINIC,
@@ -63,4 +81,22 @@ def requester_confirmation(consultation_request: ConsultationRequest) -> EmailMu
         consultation_request,
         to=[consultation_request.email],
         reply_to=[settings.CLINIC["email"]],
+    )
+
+
+def busy_hour_alert() -> EmailMultiAlternatives:
+    """To the clinic: unusually many requests this hour; the rest wait on hold."""
+    context = {
+        "clinic": settings.CLINIC,
+        "limit": settings.BOOKINGS_SITE_HOURLY_LIMIT,
+        "held_url": settings.SITE_URL
+        + reverse("admin:bookings_consultationrequest_changelist")
+        + "?status__exact=held",
+    }
+    subject = render_to_string("emails/busy_hour_alert.subject.txt", context)
+    return EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/busy_hour_alert.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(settings.BOOKINGS_NOTIFY_EMAILS),
     )

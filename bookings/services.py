@@ -13,7 +13,7 @@ from articles.models import Article
 
 from .antispam import Screening, Verdict
 from .models import ConsultationRequest, StatusChange
-from .tasks import send_requester_confirmation, send_staff_notification
+from .tasks import send_busy_hour_alert, send_requester_confirmation, send_staff_notification
 
 ANONYMISED_NAME = "(anonymised)"
 STATUS_ON_ARRIVAL = {
@@ -85,6 +85,8 @@ def consultation_request_create(
             consultation_request.save()
             if consultation_request.status == ConsultationRequest.Status.NEW:
                 _enqueue_emails(consultation_request)
+            if screening.alert_staff:
+                send_busy_hour_alert.enqueue()
     except IntegrityError:
         existing = ConsultationRequest.objects.filter(
             duplicate_key=consultation_request.duplicate_key

@@ -63,6 +63,14 @@ def send_requester_confirmation(request_id: int, attempt: int = 1) -> str:
     )
 
 
+@task
+def send_busy_hour_alert() -> str:
+    """Tells staff that the site-wide hourly cap was reached and further requests are held.
+    Sent once an hour at most; it names no one (antispam.screen decides when)."""
+    mailers.default.send_messages([emails.busy_hour_alert()])
+    return "sent"
+
+
 # What identifies our email tasks in django-tasks-db's table (/healthz watches them too).
 EMAIL_TASK_PATHS = [
     email_task.module_path for email_task in (send_staff_notification, send_requester_confirmation)

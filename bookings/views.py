@@ -27,6 +27,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 request,
                 honeypot=form.cleaned_data["website"],
                 shown_token=form.cleaned_data["form_shown_at"],
+                email=form.cleaned_data["email"],
             )
             try:
                 consultation_request = consultation_request_create(

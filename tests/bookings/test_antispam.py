@@ -2,7 +2,12 @@
 rate) hold a request for staff to review. Neither sends an email, and the thank-you page never
 promises one; an honest reader is never silently dropped."""
 
+import datetime
+import re
+
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -42,7 +47,7 @@ def test_a_form_sent_faster_than_a_person_could_is_held_not_dropped(client, form
 
     request = ConsultationRequest.objects.get()
     assert request.status == ConsultationRequest.Status.HELD
-    assert request.screening_reason.startswith("sent 0s after")
+    assert re.fullmatch(r"sent \d+s after it was shown", request.screening_reason)
     assert not DBTaskResult.objects.exists()
 
 
@@ -99,7 +104,7 @@ def test_the_rate_limit_holds_the_extra_requests(client, form_data, settings, ra
     settings.BOOKINGS_RATE_LIMIT = "3/h"
 
     for number in range(5):
-        send(client, form_data(name=f"Reader {number}"))
+        send(client, form_data(name=f"Reader {number}", email=f"reader{number}@example.com"))
 
     reasons = ConsultationRequest.objects.order_by("pk").values_list("status", "screening_reason")
     assert list(reasons) == [("new", "")] * 3 + [("held", "rate limit exceeded")] * 2
@@ -126,7 +131,8 @@ def test_a_flood_from_one_address_is_held_and_sends_nothing_beyond_the_limit(
     limit, _ = antispam.parse_rate(settings.BOOKINGS_RATE_LIMIT)
 
     for number in range(100):
-        send(client, form_data(name=f"Bot {number}"), REMOTE_ADDR="203.0.113.66")
+        data = form_data(name=f"Bot {number}", email=f"bot{number}@example.com")
+        send(client, data, REMOTE_ADDR="203.0.113.66")
 
     assert statuses() == ["new"] * limit + ["held"] * (100 - limit)
     assert DBTaskResult.objects.count() == limit * 2
@@ -152,16 +158,34 @@ def test_behind_a_proxy_the_configured_header_identifies_the_client(client, form
     assert statuses() == ["new", "new"]
 
 
-def test_only_a_salted_hash_of_the_address_is_stored(client, form_data, settings):
-    settings.BOOKINGS_IP_HASH_SALT = "pepper"
-    send(client, form_data(name="First"), REMOTE_ADDR="203.0.113.9")
-    settings.BOOKINGS_IP_HASH_SALT = "other-pepper"
-    send(client, form_data(name="Second"), REMOTE_ADDR="203.0.113.9")
+def test_the_address_hash_changes_daily_and_the_old_key_is_forgotten(client, form_data):
+    morning = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(morning, tick=False):
+        send(client, form_data(name="First"), REMOTE_ADDR="203.0.113.9")
+        send(client, form_data(name="Second"), REMOTE_ADDR="203.0.113.9")
+        salt_key = f"bookings:ip-salt:{int(morning.timestamp() // 86400)}"
+        assert cache.get(salt_key)
+    with time_machine.travel(morning + datetime.timedelta(days=1), tick=False):
+        send(client, form_data(name="Third"), REMOTE_ADDR="203.0.113.9")
 
-    first, second = ConsultationRequest.objects.order_by("pk")
-    assert len(first.client_hash) == 64
-    assert "203.0.113.9" not in first.client_hash
-    assert first.client_hash != second.client_hash
+    first, second, third = ConsultationRequest.objects.order_by("pk")
+    assert len(first.client_hash) == 64 and "203.0.113.9" not in first.client_hash
+    assert first.client_hash == second.client_hash  # one day's requests count together
+    assert third.client_hash != first.client_hash
+    # The first day's random key leaves the cache: not even the server's secret brings it back.
+    with time_machine.travel(morning + datetime.timedelta(days=3), tick=False):
+        assert cache.get(salt_key) is None
+
+
+def test_an_ipv6_client_counts_as_its_whole_64(client, form_data, settings):
+    """One IPv6 client can pick any address in its /64: the limit counts them as one."""
+    settings.BOOKINGS_RATE_LIMIT = "1/h"
+
+    send(client, form_data(name="First"), REMOTE_ADDR="2001:db8:1:2::1")
+    send(client, form_data(name="Second"), REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    send(client, form_data(name="Elsewhere"), REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert statuses() == ["new", "held", "new"]
 
 
 @pytest.mark.parametrize(

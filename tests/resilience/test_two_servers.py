@@ -220,7 +220,7 @@ def booking(settings, csrf_token, number):
     with_server_key = settings.SECRET_KEY
     settings.SECRET_KEY = SECRET_KEY
     try:
-        shown = antispam.form_shown_token(now=0)  # shown long ago: not too fast
+        shown = antispam.form_shown_token(now=time.time() - 600)  # not too fast, not too old
     finally:
         settings.SECRET_KEY = with_server_key
     return {
