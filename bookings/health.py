@@ -1,7 +1,7 @@
-"""The email outbox's check for /healthz: an email left unsent for too long makes the site
-unhealthy (docs/operations.md, "Health check")."""
+"""The bookings app's checks for /healthz: an email left unsent for too long, or daily
+housekeeping that has stopped, makes the site unhealthy (docs/operations.md, "Health check")."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Min, Q
@@ -10,7 +10,11 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from unity_site.health import CheckResult
 
+from .models import ConsultationRequest
 from .tasks import EMAIL_TASK_PATHS
+
+# How late the daily housekeeping may be before /healthz says so.
+HOUSEKEEPING_GRACE = timedelta(days=2)
 
 
 def oldest_unsent_email_age(now: datetime) -> float | None:
@@ -43,4 +47,32 @@ def email_outbox_check(now: datetime) -> CheckResult:
     if limit and age is not None and age > limit:
         failure = f"oldest unsent email has waited {round(age)} s (limit {limit} s)"
         return CheckResult(details=details, failure=failure)
+    return CheckResult(details=details)
+
+
+def housekeeping_check(now: datetime) -> CheckResult:
+    """Judged by its effect: personal data past its retention period, or task results past
+    theirs, that are still there two days later mean `manage.py housekeeping` has stopped."""
+    days = timedelta(days=1)
+    overdue_requests = ConsultationRequest.objects.due_for_anonymising(
+        finished_before=now - settings.BOOKINGS_RETENTION_DAYS * days - HOUSEKEEPING_GRACE,
+        open_before=now - settings.BOOKINGS_OPEN_RETENTION_DAYS * days - HOUSEKEEPING_GRACE,
+    ).exists()
+    overdue_results = (
+        DBTaskResult.objects.finished()
+        .filter(
+            finished_at__lt=now - settings.TASK_RESULTS_RETENTION_DAYS * days - HOUSEKEEPING_GRACE
+        )
+        .exists()
+    )
+    failures = []
+    if overdue_requests:
+        failures.append("requests past their retention period are still kept")
+    if overdue_results:
+        failures.append("old task results are not being pruned")
+    details = {"housekeeping": "late" if failures else "ok"}
+    if failures:
+        return CheckResult(
+            details=details, failure="housekeeping has stopped: " + ", ".join(failures)
+        )
     return CheckResult(details=details)

@@ -41,12 +41,13 @@ class ConsultationRequestQuerySet(models.QuerySet):
     def emails_delivered(self):
         return self.filter(staff_notified_at__isnull=False, confirmation_sent_at__isnull=False)
 
-    def due_for_anonymising(self, *, before):
-        return self.filter(
-            status__in=[ConsultationRequest.Status.CLOSED, ConsultationRequest.Status.SPAM],
-            received_at__lt=before,
-            anonymised_at__isnull=True,
-        )
+    def due_for_anonymising(self, *, finished_before, open_before):
+        """Finished requests received before `finished_before`, and open ones (nobody closed
+        them) received before `open_before`: every request has an end."""
+        model = ConsultationRequest
+        finished = Q(status__in=model.FINISHED_STATUSES, received_at__lt=finished_before)
+        still_open = Q(status__in=model.OPEN_STATUSES, received_at__lt=open_before)
+        return self.filter(finished | still_open, anonymised_at__isnull=True)
 
 
 class ConsultationRequest(models.Model):
@@ -67,6 +68,9 @@ class ConsultationRequest(models.Model):
         WEEKDAY_AFTERNOON = "weekday_afternoon", "Weekday afternoons"
         WEEKDAY_EVENING = "weekday_evening", "Weekday evenings"
         SATURDAY = "saturday", "Saturday"
+
+    OPEN_STATUSES = (Status.NEW, Status.HELD, Status.CONTACTED)
+    FINISHED_STATUSES = (Status.BOOKED, Status.CLOSED, Status.SPAM)
 
     # Where a request came from: the page that referred the reader and the campaign's UTM tags.
     # The form's hidden fields, anonymising, admin and CSV all follow this list.

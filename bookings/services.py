@@ -4,16 +4,24 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from phonenumber_field.phonenumber import PhoneNumber
 
 from articles.models import Article
 
 from .antispam import Screening, Verdict
 from .models import ConsultationRequest, StatusChange
-from .tasks import send_busy_hour_alert, send_requester_confirmation, send_staff_notification
+from .tasks import (
+    EMAIL_TASK_PATHS,
+    send_busy_hour_alert,
+    send_requester_confirmation,
+    send_staff_notification,
+)
 
 ANONYMISED_NAME = "(anonymised)"
 STATUS_ON_ARRIVAL = {
@@ -191,19 +199,47 @@ def consultation_request_anonymise(
     consultation_request.duplicate_key = ""
     consultation_request.last_email_error = ""
     consultation_request.anonymised_at = timezone.now()
-    consultation_request.save()
+    with transaction.atomic():
+        consultation_request.save()
+        _forget_copies(consultation_request, anonymised=True)
     return consultation_request
 
 
+def _forget_copies(consultation_request: ConsultationRequest, *, anonymised: bool) -> None:
+    """What else holds a request's personal data: the admin's history of it (its name is in
+    each entry's text) and its email tasks (an SMTP refusal names the address)."""
+    history = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ConsultationRequest),
+        object_id=str(consultation_request.pk),
+    )
+    if anonymised:
+        history.update(object_repr=str(consultation_request)[:200])
+    else:
+        history.delete()
+    DBTaskResult.objects.filter(
+        task_path__in=EMAIL_TASK_PATHS, args_kwargs__args=[consultation_request.pk]
+    ).delete()
+
+
 def consultation_requests_anonymise_expired(*, dry_run: bool = False) -> int:
-    """Anonymises closed and spam requests received more than the retention period ago."""
-    before = timezone.now() - timedelta(days=settings.BOOKINGS_RETENTION_DAYS)
-    expired = ConsultationRequest.objects.due_for_anonymising(before=before)
+    """Anonymises requests past their retention period; open ones are closed first, with a
+    line in their history (docs/operations.md, "Retention purge and erasure requests")."""
+    now = timezone.now()
+    expired = ConsultationRequest.objects.due_for_anonymising(
+        finished_before=now - timedelta(days=settings.BOOKINGS_RETENTION_DAYS),
+        open_before=now - timedelta(days=settings.BOOKINGS_OPEN_RETENTION_DAYS),
+    )
     if dry_run:
         return expired.count()
     count = 0
     with transaction.atomic():
         for consultation_request in expired.select_for_update():
+            if consultation_request.status in ConsultationRequest.OPEN_STATUSES:
+                consultation_request = consultation_request_change_status(
+                    consultation_request=consultation_request,
+                    status=ConsultationRequest.Status.CLOSED,
+                    changed_by=None,
+                )
             consultation_request_anonymise(consultation_request=consultation_request)
             count += 1
     return count
@@ -215,6 +251,8 @@ def consultation_requests_erase_for_email(*, email: str, dry_run: bool = False) 
     if dry_run:
         return requests.count()
     with transaction.atomic():
-        count = requests.count()
+        erased = list(requests.select_for_update())
+        for consultation_request in erased:
+            _forget_copies(consultation_request, anonymised=False)
         requests.delete()
-    return count
+    return len(erased)

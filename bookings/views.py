@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
+from unity_site.page_cache import mark_canonical_query
 
 from . import antispam
 from .forms import ConsultationRequestForm
@@ -42,6 +43,9 @@ def book(request: HttpRequest) -> HttpResponse:
     else:
         article = Article.objects.published_by_slug(request.GET.get("article", ""))
         form = ConsultationRequestForm.for_page(request, article=article)
+        # The page cache stores /book/ and /book/?article=<a published article>, no other.
+        response = render(request, "bookings/book.html", {"form": form, "article": article})
+        return mark_canonical_query(response, article=article.slug if article else None)
     return render(request, "bookings/book.html", {"form": form, "article": article})
 
 

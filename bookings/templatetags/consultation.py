@@ -24,5 +24,16 @@ def consultation_form(context, article=None):
 
 @register.simple_tag
 def retention_days() -> int:
-    """How many days closed and spam requests are kept before they are anonymised."""
+    """How many days finished requests are kept before they are anonymised."""
     return settings.BOOKINGS_RETENTION_DAYS
+
+
+@register.simple_tag
+def open_retention_days() -> int:
+    """How many days a request nobody finished is kept before it is closed and anonymised."""
+    return settings.BOOKINGS_OPEN_RETENTION_DAYS
+
+
+@register.simple_tag
+def task_results_retention_days() -> int:
+    return settings.TASK_RESULTS_RETENTION_DAYS

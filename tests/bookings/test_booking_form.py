@@ -285,11 +285,14 @@ def test_a_body_larger_than_django_accepts_is_a_400_not_a_500(client, form_data)
 
 def test_the_privacy_page_says_what_is_kept_why_and_for_how_long(client, settings):
     settings.BOOKINGS_RETENTION_DAYS = 400
+    settings.BOOKINGS_OPEN_RETENTION_DAYS = 77
 
     page = client.get(reverse("privacy"))
 
     assert page.status_code == 200
     assert "400 days" in page.text
+    assert "closed 77 days after" in page.text
+    assert "throw away after a day" in page.text
     assert "health" in page.text
     assert "delete" in page.text
     assert "no cookies" in page.text or "sets no cookies" in page.text

@@ -1,4 +1,5 @@
-"""Closed and spam requests are anonymised after the retention period; erasure on request."""
+"""Every request is anonymised after its retention period (open ones are closed first);
+erasure on request."""
 
 from datetime import timedelta
 from io import StringIO
@@ -22,7 +23,9 @@ def purge(*args):
 @pytest.fixture
 def requests(settings):
     settings.BOOKINGS_RETENTION_DAYS = 365
+    settings.BOOKINGS_OPEN_RETENTION_DAYS = 90
     old = timezone.now() - timedelta(days=400)
+    open_for_long = timezone.now() - timedelta(days=100)
     recent = timezone.now() - timedelta(days=30)
     return {
         "old_closed": ConsultationRequestFactory(
@@ -31,14 +34,16 @@ def requests(settings):
         "old_spam": ConsultationRequestFactory(status="spam", received_at=old),
         "old_booked": ConsultationRequestFactory(status="booked", received_at=old),
         "recent_closed": ConsultationRequestFactory(status="closed", received_at=recent),
+        "open_for_long": ConsultationRequestFactory(status="held", received_at=open_for_long),
+        "recent_open": ConsultationRequestFactory(status="contacted", received_at=recent),
     }
 
 
-def test_old_closed_and_spam_requests_are_anonymised(requests):
+def test_old_finished_requests_are_anonymised(requests):
     output = purge()
 
-    assert "anonymised 2 closed or spam consultation request(s)" in output
-    for key in ("old_closed", "old_spam"):
+    assert "anonymised 4 consultation request(s)" in output
+    for key in ("old_closed", "old_spam", "old_booked", "open_for_long"):
         request = ConsultationRequest.objects.get(pk=requests[key].pk)
         assert request.anonymised_at is not None
         assert request.name == "(anonymised)"
@@ -49,16 +54,25 @@ def test_old_closed_and_spam_requests_are_anonymised(requests):
             "",
         )
         assert request.received_at == requests[key].received_at  # Counts still add up.
-    for key in ("old_booked", "recent_closed"):
+    for key in ("recent_closed", "recent_open"):
         assert ConsultationRequest.objects.get(pk=requests[key].pk).anonymised_at is None
 
     assert "anonymised 0" in purge()
 
 
+def test_a_request_nobody_closed_is_closed_with_a_line_in_its_history(requests):
+    purge()
+
+    request = ConsultationRequest.objects.get(pk=requests["open_for_long"].pk)
+    assert request.status == "closed"
+    change = StatusChange.objects.get(consultation_request=request)
+    assert (change.from_status, change.to_status, change.changed_by) == ("held", "closed", None)
+
+
 def test_dry_run_changes_nothing(requests):
     output = purge("--dry-run")
 
-    assert "Dry run: would have anonymised 2" in output
+    assert "Dry run: would have anonymised 4" in output
     assert not ConsultationRequest.objects.filter(anonymised_at__isnull=False).exists()
 
 

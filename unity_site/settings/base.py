@@ -19,7 +19,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, asking staff for their second factor (unity_site/two_factor).
+    "unity_site.two_factor.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +36,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "bookings",
 ]
@@ -122,20 +126,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Only the admin takes files (pictures); elsewhere a file part is refused, with a 400, before any
+# of it is kept in memory or on disk (unity_site/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "unity_site.uploads.FilesOnlyForTheAdmin",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
-# One shared cache for rate limits and page caches; Redis when there is more than one server.
+# Two caches, Redis when there is more than one server: "default" holds the booking rate limit's
+# counts, which must never be evicted; "pages", readers' pages (unity_site/page_cache.py), which
+# may be. Give each its own Redis in production: docs/operations.md, "Redis".
 REDIS_URL = env_str("REDIS_URL")
+PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL") or REDIS_URL
 CACHES = {
-    "default": (
-        {"BACKEND": "unity_site.redis_cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    alias: (
+        {"BACKEND": "unity_site.redis_cache.SharedClientRedisCache", "LOCATION": url}
+        if url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
     )
+    for alias, url in [("default", REDIS_URL), ("pages", PAGE_CACHE_REDIS_URL)]
 }
 
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_RESULTS_RETENTION_DAYS = env_int("TASK_RESULTS_RETENTION_DAYS", 14)
 
 EMAIL_URL = env_str("EMAIL_URL")
 MAILERS = {"default": mailer_from_url(EMAIL_URL or "console://")}
@@ -182,9 +198,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 CLIENT_IP_HEADER = env_str_renamed("CLIENT_IP_HEADER", old_name="BOOKINGS_CLIENT_IP_HEADER")
+# One account from one client: failures elsewhere never lock a member of staff out.
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One client, whatever the accounts it tries (unity_site.admin_lockout.LockoutHandler).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "unity_site.admin_lockout.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Codes typed at sign-in are not kept with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
 # Further tries during a lockout do not extend it: an attacker cannot keep staff locked out.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
@@ -193,6 +215,19 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "unity_site.admin_lockout.lockout_response"
 # Lockouts and refusals are logged (unity_site/admin_lockout.py); not axes's start-up banner.
 AXES_VERBOSE = False
+
+# Two-factor sign-in for staff (django-otp, unity_site/two_factor): docs/security.md. On in
+# production (production.py); off here, so development and the tests sign in with a password.
+STAFF_2FA = env_bool("DJANGO_STAFF_2FA", False)
+# Also for staff who cannot see consultation requests (editors, clinical reviewers).
+STAFF_2FA_FOR_EDITORS = env_bool("DJANGO_STAFF_2FA_FOR_EDITORS", False)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Unity clinic"
+
+# Staff sessions end after a working day without activity: every request starts the 10 hours
+# again. Readers have no session (the page cache relies on that: unity_site/page_cache.py).
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 HEALTHZ_MAX_EMAIL_AGE_SECONDS = env_int("HEALTHZ_MAX_EMAIL_AGE_SECONDS", 900)
 

@@ -11,9 +11,9 @@ from bookings.services import (
 
 class Command(BaseCommand):
     help = (
-        "Anonymise closed and spam consultation requests older than BOOKINGS_RETENTION_DAYS, "
-        "or, with --email, erase every request from one address (a person's erasure request). "
-        "Run it daily."
+        "Anonymise consultation requests past their retention period (BOOKINGS_RETENTION_DAYS, "
+        "BOOKINGS_OPEN_RETENTION_DAYS), or, with --email, erase every request from one address "
+        "(a person's erasure request). Run daily by `manage.py housekeeping`."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             return
         count = consultation_requests_anonymise_expired(dry_run=dry_run)
         self.stdout.write(
-            f"{prefix}anonymised {count} closed or spam consultation request(s) received more "
-            f"than {settings.BOOKINGS_RETENTION_DAYS} days ago."
+            f"{prefix}anonymised {count} consultation request(s): finished more than "
+            f"{settings.BOOKINGS_RETENTION_DAYS} days ago, or left open more than "
+            f"{settings.BOOKINGS_OPEN_RETENTION_DAYS} days."
         )
