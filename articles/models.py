@@ -39,6 +39,11 @@ class Clinician(models.Model):
         blank=True, max_length=600, help_text="Two or three sentences shown under each article."
     )
     photo = models.ImageField(upload_to="clinicians/", blank=True)
+    offers_free_consultations = models.BooleanField(
+        default=False,
+        help_text="Readers can book a free consultation with them at the times set under "
+        "“Consultation requests › Weekly hours”.",
+    )
 
     class Meta:
         ordering = ["name"]

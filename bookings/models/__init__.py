@@ -1,0 +1,14 @@
+"""What the bookings app stores: consultation requests (a booked time is a request with a time)
+and the clinicians' schedules they are booked from. Business rules live in services.py."""
+
+from .consultation_request import ConsultationRequest, ConsultationRequestQuerySet, StatusChange
+from .schedule import BookingPolicy, Closure, WeeklyHours
+
+__all__ = [
+    "BookingPolicy",
+    "Closure",
+    "ConsultationRequest",
+    "ConsultationRequestQuerySet",
+    "StatusChange",
+    "WeeklyHours",
+]
