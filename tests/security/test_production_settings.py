@@ -17,6 +17,7 @@ DOCUMENTED_ENVIRONMENT = {
     "DJANGO_ALLOWED_HOSTS": "www.unity-clinic.example",
     "EMAIL_URL": "smtp://mailer:secret@mail.unity-clinic.example:587",
     "SITE_URL": "https://www.unity-clinic.example",
+    "DJANGO_ADMIN_URL": "clinic-staff-7f3a/",
 }
 
 

@@ -12,3 +12,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 # prints Django's raw MIME. docs/configuration.md, "Email".
 if not EMAIL_URL:
     MAILERS = {"default": {"BACKEND": "unity_site.mail.ReadableConsoleEmailBackend"}}
+
+# make run's demo logins sign in with their password alone: no second factor in development
+# unless DJANGO_STAFF_2FA=true (to try enrolment: docs/security.md, "Two-factor sign-in").
+STAFF_2FA = env_bool("DJANGO_STAFF_2FA", False)

@@ -27,6 +27,10 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # A load balancer may probe the app servers over plain HTTP: /healthz answers it directly.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Staff sign in with a code from an authenticator app as well as the password
+# (docs/security.md, "Two-factor sign-in"); `check --deploy` warns when it is turned off.
+STAFF_2FA = env_bool("DJANGO_STAFF_2FA", True)
+
 # Cookies only over HTTPS, never sent with cross-site subrequests, out of reach of scripts.
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
