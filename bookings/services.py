@@ -1,7 +1,7 @@
 """Everything that changes consultation requests. Views, admin and commands call these."""
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -14,6 +14,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from articles.models import Article
 
+from . import availability
 from .antispam import Screening, Verdict
 from .models import ConsultationRequest, StatusChange
 from .tasks import (
@@ -29,6 +30,8 @@ STATUS_ON_ARRIVAL = {
     Verdict.HOLD: ConsultationRequest.Status.HELD,
     Verdict.SPAM: ConsultationRequest.Status.SPAM,
 }
+BOOKING_STATUS_ON_ARRIVAL = {**STATUS_ON_ARRIVAL, Verdict.ACCEPT: ConsultationRequest.Status.BOOKED}
+SENDS_EMAILS_ON_ARRIVAL = {ConsultationRequest.Status.NEW, ConsultationRequest.Status.BOOKED}
 
 RELEASABLE = {ConsultationRequest.Status.HELD, ConsultationRequest.Status.SPAM}
 
@@ -83,15 +86,92 @@ def consultation_request_create(
         screening_reason=screening.reason,
         status=STATUS_ON_ARRIVAL[screening.verdict],
     )
+    _store(consultation_request, screening)
+    return consultation_request
+
+
+class SlotTaken(Exception):
+    """The time is not (or no longer) free with any clinician asked for."""
+
+
+def consultation_booking_create(
+    *,
+    name: str,
+    email: str,
+    starts_at: datetime,
+    clinician_id: int | None = None,
+    help_with: str = "",
+    phone: PhoneNumber | str | None = None,
+    message: str = "",
+    consent_version: str | None = None,
+    article: Article | None = None,
+    referrer: str = "",
+    utm_source: str = "",
+    utm_medium: str = "",
+    utm_campaign: str = "",
+    screening: Screening | None = None,
+) -> ConsultationRequest:
+    """Books a free consultation at `starts_at` with that clinician, or with None any clinician
+    free then. The slot is checked against the schedule now, and the database refuses a time
+    someone else booked meanwhile; a held booking keeps its slot until staff decide.
+
+    Raises SlotTaken when no clinician asked for is free then, and ConsultationRequestDuplicate
+    when the same booking was already made.
+    """
+    screening = screening or Screening(client_hash="")
+    status = BOOKING_STATUS_ON_ARRIVAL[screening.verdict]
+    now = timezone.now()
+    if clinician_id is None:
+        candidates = sorted(
+            {slot.clinician_id for slot in availability.free_at(starts_at, now=now)}
+        )
+    else:
+        candidates = [clinician_id]
+    for candidate in candidates:
+        slot = availability.is_free(clinician_id=candidate, starts_at=starts_at, now=now)
+        if slot is None:
+            continue
+        booking = ConsultationRequest(
+            name=name,
+            email=email,
+            phone=phone or "",
+            help_with=help_with,
+            contact_method=ConsultationRequest.ContactMethod.EMAIL,
+            message=message,
+            consent_version=consent_version or settings.BOOKINGS_CONSENT_VERSION,
+            article=article,
+            referrer=referrer,
+            utm_source=utm_source,
+            utm_medium=utm_medium,
+            utm_campaign=utm_campaign,
+            client_hash=screening.client_hash,
+            screening_reason=screening.reason,
+            status=status,
+            clinician_id=slot.clinician_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+        )
+        try:
+            _store(booking, screening)
+        except SlotTaken:
+            continue  # booked by someone else a moment ago: the next clinician, if any
+        return booking
+    raise SlotTaken(f"no free slot at {starts_at.isoformat()}")
+
+
+def _store(consultation_request: ConsultationRequest, screening: Screening) -> None:
+    """Saves a new request or booking and, when it was accepted, its emails, in one
+    transaction: the task rows are the outbox."""
     # The article is an Article already (the form looked it up): no need to query it again.
-    # The duplicate key is checked by the database, on insert.
+    # Uniqueness and free slots are the database's to check, on insert.
     consultation_request.full_clean(
-        exclude=["article", "reply_due_at", "duplicate_key"], validate_constraints=False
+        exclude=["article", "clinician", "reply_due_at", "duplicate_key"],
+        validate_constraints=False,
     )
     try:
         with transaction.atomic():
             consultation_request.save()
-            if consultation_request.status == ConsultationRequest.Status.NEW:
+            if consultation_request.status in SENDS_EMAILS_ON_ARRIVAL:
                 _enqueue_emails(consultation_request)
             if screening.alert_staff:
                 send_busy_hour_alert.enqueue()
@@ -99,10 +179,11 @@ def consultation_request_create(
         existing = ConsultationRequest.objects.filter(
             duplicate_key=consultation_request.duplicate_key
         ).first()
-        if existing is None:
-            raise
-        raise ConsultationRequestDuplicate(existing) from None
-    return consultation_request
+        if existing is not None:
+            raise ConsultationRequestDuplicate(existing) from None
+        if consultation_request.starts_at is not None:
+            raise SlotTaken(consultation_request.starts_at.isoformat()) from None
+        raise
 
 
 def _enqueue_emails(consultation_request: ConsultationRequest) -> int:
@@ -148,18 +229,25 @@ def consultation_request_change_status(
 def consultation_request_release(
     *, consultation_request: ConsultationRequest, released_by: AbstractBaseUser | None
 ) -> ConsultationRequest:
-    """A held (or wrongly spam) request becomes new and sends its two emails, as if it had
-    just arrived; the history records who released it."""
-    with transaction.atomic():
-        locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
-        if locked.status not in RELEASABLE:
-            return locked
-        released = consultation_request_change_status(
-            consultation_request=locked,
-            status=ConsultationRequest.Status.NEW,
-            changed_by=released_by,
-        )
-        _enqueue_emails(released)
+    """A held (or wrongly spam) request becomes new, or booked if it has a time, and sends its
+    two emails, as if it had just arrived; the history records who released it.
+
+    Raises SlotTaken when a spam booking's time was given to someone else meanwhile."""
+    try:
+        with transaction.atomic():
+            locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
+            if locked.status not in RELEASABLE:
+                return locked
+            released = consultation_request_change_status(
+                consultation_request=locked,
+                status=ConsultationRequest.Status.BOOKED
+                if locked.starts_at
+                else ConsultationRequest.Status.NEW,
+                changed_by=released_by,
+            )
+            _enqueue_emails(released)
+    except IntegrityError:
+        raise SlotTaken("the time was booked by someone else meanwhile") from None
     return released
 
 

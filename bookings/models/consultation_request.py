@@ -256,6 +256,7 @@ class ConsultationRequest(models.Model):
             *sorted(self.preferred_times),
             self.message.strip(),
             str(self.article_id or ""),
+            self.starts_at.isoformat() if self.starts_at else "",
             timezone.localdate(self.received_at).isoformat(),
         ]
         return salted_hmac("bookings.answers", "\x1f".join(answers), algorithm="sha256").hexdigest()

@@ -86,6 +86,15 @@ class WeeklyHours(models.Model):
         return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
 
+class ClosureQuerySet(models.QuerySet):
+    def in_force_between(self, starts_at, ends_at):
+        return self.filter(in_force=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def applying_to(self, clinician_ids):
+        """Those of these clinicians, and those of the whole clinic."""
+        return self.filter(Q(clinician__isnull=True) | Q(clinician_id__in=clinician_ids))
+
+
 class Closure(models.Model):
     """An exception to the weekly hours: leave, training, a clinic-wide closure (a bank holiday,
     pre-filled by `manage.py housekeeping`), or an extra session."""
@@ -114,6 +123,8 @@ class Closure(models.Model):
     # The bank holiday a pre-filled closure stands for, so that it is added only once.
     bank_holiday = models.DateField(null=True, blank=True, unique=True, editable=False)
 
+    objects = ClosureQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at"]
         verbose_name = "closure or extra session"
@@ -121,7 +132,12 @@ class Closure(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_it_starts"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="extra", clinician__isnull=True),
+                name="extra_session_names_its_clinician",
+                violation_error_message="An extra session is for one clinician: choose who.",
+            ),
         ]
 
     def __str__(self):
