@@ -120,6 +120,15 @@ def test_a_client_guessing_many_accounts_is_refused_for_every_account_but_others
     assert sign_in(client, "physio", PASSWORD, address="203.0.113.7").status_code == 302
 
 
+def test_an_ipv6_client_is_counted_by_its_64_network(client, staff, settings):
+    """A client can pick a new address in its /64 at will (unity_site/client_ip.py)."""
+    for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        sign_in(client, f"staff{number}", "guess", address=f"2001:db8:1:2::{number + 1:x}")
+
+    assert sign_in(client, "physio", PASSWORD, address="2001:db8:1:2:ffff::9").status_code == 429
+    assert sign_in(client, "physio", PASSWORD, address="2001:db8:1:3::1").status_code == 302
+
+
 def test_the_refusal_says_when_to_try_again(client, staff, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
     for _ in range(settings.AXES_FAILURE_LIMIT):
