@@ -4,12 +4,14 @@ Email to an address nobody has verified (the requester's confirmation) carries n
 sender typed but a first name that cannot hold a link (docs/bookings.md, "Not a relay")."""
 
 import re
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import calendar
 from .models import ConsultationRequest
 
 # One word of letters, with an inner hyphen or apostrophe: "Zoë", "Jean-Luc", "O'Neil".
@@ -37,6 +39,18 @@ def _context(consultation_request: ConsultationRequest) -> dict:
         "article_url": settings.SITE_URL + article.get_absolute_url() if article else "",
         "admin_url": settings.SITE_URL
         + reverse("admin:bookings_consultationrequest_change", args=[consultation_request.pk]),
+        **_booking_context(consultation_request),
+    }
+
+
+def _booking_context(booking: ConsultationRequest) -> dict:
+    """A booked time's links: to add it to a calendar, and to book again."""
+    if booking.starts_at is None:
+        return {}
+    return {
+        "google_calendar_url": calendar.google_calendar_url(booking),
+        "outlook_calendar_url": calendar.outlook_calendar_url(booking),
+        "book_url": settings.SITE_URL + reverse("bookings:book"),
     }
 
 
@@ -65,9 +79,11 @@ def _message(
 
 
 def staff_notification(consultation_request: ConsultationRequest) -> EmailMultiAlternatives:
-    """To the clinic: everything needed to reply, with Reply-To set to the requester."""
+    """To the clinic: everything needed to reply, with Reply-To set to the requester; a booked
+    time says so, and when and with whom, in its subject."""
+    booked = consultation_request.starts_at is not None
     return _message(
-        "consultation_staff_notification",
+        "booking_staff_notification" if booked else "consultation_staff_notification",
         consultation_request,
         to=list(settings.BOOKINGS_NOTIFY_EMAILS),
         reply_to=[consultation_request.email],
@@ -75,13 +91,56 @@ def staff_notification(consultation_request: ConsultationRequest) -> EmailMultiA
 
 
 def requester_confirmation(consultation_request: ConsultationRequest) -> EmailMultiAlternatives:
-    """To the requester: thanks and what happens next. No health details are repeated."""
+    """To the requester: thanks and what happens next. No health details are repeated. A booked
+    time comes with its calendar invite."""
+    if consultation_request.starts_at is not None:
+        return _with_calendar(
+            _message(
+                "booking_confirmation",
+                consultation_request,
+                to=[consultation_request.email],
+                reply_to=[settings.CLINIC["email"]],
+            ),
+            calendar.invite(consultation_request),
+            method="REQUEST",
+        )
     return _message(
         "consultation_confirmation",
         consultation_request,
         to=[consultation_request.email],
         reply_to=[settings.CLINIC["email"]],
     )
+
+
+def booking_cancellation(booking: ConsultationRequest) -> EmailMultiAlternatives:
+    """To the reader: their booked time is cancelled, with the calendar's cancellation."""
+    return _with_calendar(
+        _message(
+            "booking_cancellation",
+            booking,
+            to=[booking.email],
+            reply_to=[settings.CLINIC["email"]],
+        ),
+        calendar.cancellation(booking),
+        method="CANCEL",
+    )
+
+
+def _with_calendar(
+    message: EmailMultiAlternatives, ics: bytes, *, method: str
+) -> EmailMultiAlternatives:
+    """Attaches the .ics with its iTIP method, which calendar programs read to add, update or
+    remove the entry."""
+    part = MIMEPart()
+    part.set_content(
+        ics.decode(),
+        subtype="calendar",
+        params={"method": method},
+        disposition="attachment",
+        filename="consultation.ics",
+    )
+    message.attach(part)
+    return message
 
 
 def busy_hour_alert() -> EmailMultiAlternatives:

@@ -19,6 +19,7 @@ from .antispam import Screening, Verdict
 from .models import ConsultationRequest, StatusChange
 from .tasks import (
     EMAIL_TASK_PATHS,
+    send_booking_cancellation,
     send_busy_hour_alert,
     send_requester_confirmation,
     send_staff_notification,
@@ -249,6 +250,42 @@ def consultation_request_release(
     except IntegrityError:
         raise SlotTaken("the time was booked by someone else meanwhile") from None
     return released
+
+
+def consultation_booking_cancel(
+    *,
+    booking: ConsultationRequest,
+    cancelled_by: AbstractBaseUser | None,
+    notify_reader: bool = True,
+) -> ConsultationRequest:
+    """Cancels a booked time: its slot is free again, the history records who cancelled it, the
+    calendar SEQUENCE goes up, and the reader is sent one cancellation email with the calendar's
+    METHOD:CANCEL, all in one transaction. Cancelling a cancelled booking changes nothing.
+
+    Only a reader who was told the time is booked hears of it: a held, spam or anonymised
+    booking sends nothing, like its confirmation (docs/bookings.md, "Not a relay")."""
+    if booking.starts_at is None:
+        raise ValueError(f"request {booking.pk} is a call-back request, not a booked time")
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == ConsultationRequest.Status.CANCELLED:
+            return locked
+        was_told = locked.may_be_emailed
+        cancelled = consultation_request_change_status(
+            consultation_request=locked,
+            status=ConsultationRequest.Status.CANCELLED,
+            changed_by=cancelled_by,
+        )
+        cancelled.calendar_sequence += 1
+        cancelled.save(update_fields=["calendar_sequence", "updated_at"])
+        if (
+            notify_reader
+            and was_told
+            and cancelled.email
+            and cancelled.cancellation_sent_at is None
+        ):
+            send_booking_cancellation.enqueue(cancelled.pk)
+    return cancelled
 
 
 def consultation_request_assign(

@@ -31,18 +31,36 @@ class EmailDeliveryFailed(Exception):
     """Raised after the failure is recorded, so the task's own row also shows it failed."""
 
 
+def _always(consultation_request: ConsultationRequest) -> bool:
+    return True
+
+
+def _not_cancelled(consultation_request: ConsultationRequest) -> bool:
+    """A booking cancelled before its confirmation went gets the cancellation alone."""
+    return consultation_request.status != ConsultationRequest.Status.CANCELLED
+
+
+def _cancelled(consultation_request: ConsultationRequest) -> bool:
+    return consultation_request.status == ConsultationRequest.Status.CANCELLED
+
+
 @dataclass(frozen=True)
 class RequestEmail:
-    """One of the two emails each request sends."""
+    """One of the emails a request sends: the two on arrival, and a booking's cancellation."""
 
     name: str  # in log lines and in the error note staff see
     sent_field: str  # the request's field that records it went
     build: Callable[[ConsultationRequest], EmailMessage]
+    # Whether it is still worth sending, checked under the lock just before it goes.
+    still_due: Callable[[ConsultationRequest], bool] = _always
 
 
 STAFF_NOTIFICATION = RequestEmail("staff", "staff_notified_at", emails.staff_notification)
 REQUESTER_CONFIRMATION = RequestEmail(
-    "confirmation", "confirmation_sent_at", emails.requester_confirmation
+    "confirmation", "confirmation_sent_at", emails.requester_confirmation, _not_cancelled
+)
+BOOKING_CANCELLATION = RequestEmail(
+    "cancellation", "cancellation_sent_at", emails.booking_cancellation, _cancelled
 )
 
 
@@ -64,6 +82,16 @@ def send_requester_confirmation(request_id: int, attempt: int = 1) -> str:
 
 
 @task
+def send_booking_cancellation(request_id: int, attempt: int = 1) -> str:
+    return send_request_email(
+        BOOKING_CANCELLATION,
+        request_id=request_id,
+        attempt=attempt,
+        retry=send_booking_cancellation,
+    )
+
+
+@task
 def send_busy_hour_alert() -> str:
     """Tells staff that the site-wide hourly cap was reached and further requests are held.
     Sent once an hour at most; it names no one (antispam.screen decides when)."""
@@ -73,7 +101,12 @@ def send_busy_hour_alert() -> str:
 
 # What identifies our email tasks in django-tasks-db's table (/healthz watches them too).
 EMAIL_TASK_PATHS = [
-    email_task.module_path for email_task in (send_staff_notification, send_requester_confirmation)
+    email_task.module_path
+    for email_task in (
+        send_staff_notification,
+        send_requester_confirmation,
+        send_booking_cancellation,
+    )
 ]
 
 
@@ -109,6 +142,8 @@ def send_request_email(email: RequestEmail, *, request_id: int, attempt: int, re
             return "not sent: already sent"
         if not consultation_request.may_be_emailed:
             return "not sent: held, spam or anonymised"
+        if not email.still_due(consultation_request):
+            return "not sent: no longer due"
 
         message = email.build(consultation_request)
         now = timezone.now()

@@ -189,6 +189,8 @@ class ConsultationRequest(models.Model):
     # Email delivery, written by the tasks in tasks.py.
     staff_notified_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # A cancelled booking's email to the reader, with the calendar's METHOD:CANCEL.
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True)
     last_email_error = models.TextField(blank=True)
     email_attempts = models.PositiveIntegerField(default=0)
 
