@@ -4,6 +4,8 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from unity_site.page_cache import mark_canonical_query, mark_not_worth_storing
+
 from .models import Article, Topic
 from .structured_data import article_json_ld
 
@@ -15,6 +17,16 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def canonical_query(self, context) -> dict:
+        """The query string of this page as the page cache stores it: page 1 is the bare
+        address, `?page=01` or `?page=last` is another spelling of a stored page."""
+        page = context.get("page_obj")
+        return {"page": page.number if page is not None and page.number > 1 else None}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return mark_canonical_query(response, **self.canonical_query(context))
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -62,6 +74,17 @@ class SearchView(PublishedArticlesMixin, ListView):
         return super().get_context_data(
             form=self.form, terms=self.terms, query_string=urlencode({"q": self.terms}), **kwargs
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.terms and not context["paginator"].count:
+            # Made-up words find nothing: each would otherwise be a page of its own in the cache.
+            return mark_not_worth_storing(response)
+        return response
+
+    def canonical_query(self, context) -> dict:
+        # Words as typed (the page shows them), spaced once: " knee  pain" is "knee pain".
+        return {**super().canonical_query(context), "q": " ".join(self.terms.split()) or None}
 
 
 class ArticleDetailView(DetailView):

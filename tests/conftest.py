@@ -5,7 +5,7 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from bookings import antispam
 from tests.articles.factories import ArticleFactory, TopicFactory
@@ -60,9 +60,11 @@ def editor_client(client, editor):
 def empty_cache():
     """Each test starts with no cached pages and no rate-limit counts."""
     cache.clear()
+    caches["pages"].clear()
     forget_local_copies()
     yield
     cache.clear()
+    caches["pages"].clear()
     forget_local_copies()
 
 

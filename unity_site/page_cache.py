@@ -1,7 +1,8 @@
 """Whole-page caching for readers, with the per-visitor parts of each form filled in per request.
 
 Apps register the per-visitor form values (`register_per_visitor_field`) and what ends a page's
-life early (`register_expiry`) from their AppConfig.ready(): docs/architecture.md, "The page cache".
+life early (`register_expiry`) from their AppConfig.ready(); views say which query string a page
+answers (`mark_canonical_query`, `mark_not_worth_storing`): docs/architecture.md, "The page cache".
 """
 
 import functools
@@ -17,17 +18,23 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.text import compress_string
 
+# The cache the pages live in: one of their own, so that they never push out what must stay (the
+# booking rate limit's counts, in "default"). Without a "pages" alias, "default".
+PAGES_ALIAS = "pages"
 CONTENT_VERSION_KEY = "page-cache:content-version"
 # Query parameters that select what a page shows; any other (utm_*, for example) bypasses the
-# cache, so the cache holds a bounded number of pages.
+# cache. Which values are stored is up to each view (mark_canonical_query).
 PAGE_QUERY_PARAMETERS = {"page", "q", "article"}
+# At most this many query strings of one address (searches, pages of a list) are stored per
+# content version and PAGE_CACHE_SECONDS, however many readers (or bots) make up.
+VARIANTS_PER_ADDRESS = 500
 MARKER = "\x00{name}\x00"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
@@ -57,6 +64,27 @@ def register_expiry(next_change: Callable[[], datetime | None]) -> None:
 register_per_visitor_field("csrfmiddlewaretoken", get_token)
 
 
+def mark_canonical_query(response: HttpResponse, **query: object) -> HttpResponse:
+    """Says which query string this page answers (None values left out): the page cache stores
+    it only for a request whose query string was exactly that. Another spelling of the same
+    page (`?page=01`, `?q=knee%20%20pain`, an unknown `?article=`) is served, not stored. A view
+    that says nothing answers only its bare address. Returns the response."""
+    response.page_cache_query = {
+        name: str(value) for name, value in query.items() if value is not None
+    }
+    return response
+
+
+def mark_not_worth_storing(response: HttpResponse) -> HttpResponse:
+    """This page is served but never stored (a search that found nothing). Returns it."""
+    response.page_cache_query = None
+    return response
+
+
+def _pages():
+    return caches[PAGES_ALIAS if PAGES_ALIAS in settings.CACHES else DEFAULT_CACHE_ALIAS]
+
+
 # Each process keeps the pages it served last and trusts its copy of the content version for a
 # second, so most readers are served without a round trip to the shared cache; an edit made
 # through another process shows within that second.
@@ -72,10 +100,11 @@ def content_version() -> int:
     now = time.monotonic()
     if _local_version is not None and now - _local_version[1] < LOCAL_VERSION_SECONDS:
         return _local_version[0]
-    version = cache.get(CONTENT_VERSION_KEY)
+    pages = _pages()
+    version = pages.get(CONTENT_VERSION_KEY)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
+        pages.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        version = pages.get(CONTENT_VERSION_KEY)
     _local_version = (version, now)
     return version
 
@@ -84,7 +113,7 @@ def bump_content_version() -> None:
     """Every cached page is stale from now on."""
     global _local_version
     version = time.time_ns()
-    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _pages().set(CONTENT_VERSION_KEY, version, timeout=None)
     _local_version = (version, time.monotonic())
 
 
@@ -102,7 +131,7 @@ def _cached_entry(key: str) -> dict | None:
         if entry is not None:
             _local_pages.move_to_end(key)
     if entry is None:
-        entry = cache.get(key)
+        entry = _pages().get(key)
         if entry is None:
             return None
         _keep_locally(key, entry)
@@ -145,6 +174,29 @@ def _cache_key(request) -> str:
     query = urlencode(sorted(request.GET.items()))
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     return f"page-cache:{_code_fingerprint()}:{content_version()}:{digest}"
+
+
+def _worth_storing(request, response) -> bool:
+    """Only the spelling of a page its view vouches for, and a bounded number of those."""
+    canonical = getattr(response, "page_cache_query", {})
+    if canonical is None or len(request.GET) != len(canonical):
+        return False
+    if any(request.GET.getlist(name) != [value] for name, value in canonical.items()):
+        return False
+    return not canonical or _room_for_variant(request.path)
+
+
+def _room_for_variant(path: str) -> bool:
+    """Counts one more stored query string of this address; False once there are enough."""
+    pages = _pages()
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    key = f"page-cache:variants:{_code_fingerprint()}:{content_version()}:{digest}"
+    if pages.add(key, 1, timeout=settings.PAGE_CACHE_SECONDS):
+        return True
+    try:
+        return pages.incr(key) <= VARIANTS_PER_ADDRESS
+    except ValueError:  # The count ran out between the two calls: a new period.
+        return True
 
 
 def _with_markers(content: str) -> str:
@@ -209,6 +261,9 @@ def cache_for_readers(view):
         if response.status_code != 200 or response.streaming:
             return response
         content = _with_markers(response.content.decode(response.charset))
+        etag = f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"'
+        if not _worth_storing(request, response):
+            return _finish(response, etag)
         timeout = settings.PAGE_CACHE_SECONDS
         until_next = _seconds_until_next_change()
         if until_next is not None:
@@ -216,15 +271,15 @@ def cache_for_readers(view):
         entry = {
             "content": content,
             "content_type": response["Content-Type"],
-            "etag": f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"',
+            "etag": etag,
             "expires_at": time.time() + timeout,
             # A page that is the same for every reader is compressed once, not per request.
             "gzipped": None
             if _marker_pattern.search(content)
             else compress_string(content.encode()),
         }
-        cache.set(key, entry, timeout=timeout)
+        _pages().set(key, entry, timeout=timeout)
         _keep_locally(key, entry)
-        return _finish(response, entry["etag"])
+        return _finish(response, etag)
 
     return cached_view
