@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Only the admin takes files: elsewhere a file part is a 400 before any of it is kept.
+    "unity_site.uploads.FilesOnlyForTheAdminMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,13 +128,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Only the admin takes files (pictures); elsewhere a file part is refused, with a 400, before any
-# of it is kept in memory or on disk (unity_site/uploads.py).
-FILE_UPLOAD_HANDLERS = [
-    "unity_site.uploads.FilesOnlyForTheAdmin",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 
 # Two caches, Redis when there is more than one server: "default" holds the booking rate limit's
 # counts, which must never be evicted; "pages", readers' pages (unity_site/page_cache.py), which
