@@ -70,14 +70,14 @@ css: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles
 
-# The load benchmark against a bare Django view, at 300 and 10,000 articles on PostgreSQL;
-# rewrites the results in bench/README.md. BENCH_ARGS="--sizes 300 --duration 5" for a quick look.
+# The load benchmark against a bare Django view, at 300 and 10,000 articles on PostgreSQL; the
+# table goes to bench/results/latest.md. BENCH_ARGS="--sizes 300 --duration 5" for a quick look.
 .PHONY: bench bench-instructions lighthouse
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-# Instructions per request (valgrind): the ceiling, the booking POST and its writes, steadier
-# than req/s on a shared machine. INSTRUCTIONS_ARGS="--calls 10" for a quicker look.
+# Instructions per request (valgrind) of the ceiling, the booking POST and one email task's
+# enqueue: steadier than req/s on a shared machine. INSTRUCTIONS_ARGS="--calls 10" is quicker.
 bench-instructions: $(VENV)/.installed
 	$(PY) bench/instructions.py $(INSTRUCTIONS_ARGS)
 

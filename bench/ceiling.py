@@ -1,13 +1,10 @@
-"""The benchmark's ceiling: a bare Django view, in one module, behind the production middleware.
+"""The benchmark's ceiling: a bare Django view behind the production middleware.
 
     DJANGO_SETTINGS_MODULE=bench.ceiling gunicorn bench.ceiling --workers 4
 
-This module is at once the settings, the URLconf and the WSGI application. It takes every
-setting from unity_site.settings.production (so the production environment variables must be
-set, as bench/run.py does) and the same MIDDLEWARE list, then drops the database and the
-project's apps: the view returns a fixed 1 KB HTML page and touches nothing else. No Django
-project can answer a request through that middleware much faster, so the app's requests/s are
-reported as a ratio to this one's.
+At once the settings, the URLconf and the WSGI application: every production setting (so the
+production environment variables must be set, as bench/run.py does) and MIDDLEWARE, but no
+database and none of the project's apps. The view returns a fixed 1 KB page.
 """
 
 import os
@@ -16,7 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.ceiling")
 
 from unity_site.settings import production as _production  # noqa: E402
 
-# Every production setting (security headers, CSP, HSTS, cookies, whitenoise, the cache, ...).
 globals().update({name: getattr(_production, name) for name in dir(_production) if name.isupper()})
 
 MIDDLEWARE = list(_production.MIDDLEWARE)

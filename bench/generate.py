@@ -1,35 +1,31 @@
-"""Generate benchmark data into a dedicated PostgreSQL database.
+"""The benchmark's data, in a PostgreSQL database named unity_bench*, run by bench/run.py:
 
-    DJANGO_SETTINGS_MODULE=unity_site.settings.production \
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/unity_bench_300 (and the other production
-    variables, see bench/run.py) python bench/generate.py --articles 300 --requests 100000
+    python bench/generate.py 300    # with run.py's environment: production settings, DATABASE_URL
 
-Creates about 20 clinicians, 20 topics, N articles (each ~450 words with "##" sections and [n]
-citations, 8 references, 2 topics) and the given number of consultation requests.
-
-Articles go through Article.save(), so every derived field the model computes on save (stored
-HTML, headings, anything added later) is filled as in production; only the Markdown rendering is
-memoised per distinct body. References, topic links and consultation requests are bulk-inserted.
-
-The database is refused unless its name starts with "unity_bench". The generated size and the
-applied migrations are recorded as a COMMENT on the database: a later run with the same size and
-migrations reuses the data (pass --force to regenerate).
+Migrates, then creates 20 clinicians, 20 topics, N articles (about 450 words with four "##"
+sections and [n] citations, 8 references and 2 topics each; 2 % drafts, 1 % scheduled) and
+100,000 consultation requests. Articles go through Article.save() and requests through their
+model's save() (then written in bulk), so every field a model derives on save is filled as in
+production; only the Markdown rendering is memoised. The size
+and the applied migrations are kept as a COMMENT on the database, and the data is reused while
+they match: drop the database to regenerate it.
 """
 
-import argparse
 import datetime
 import functools
 import hashlib
+import itertools
 import os
 import random
 import sys
-import time
 from pathlib import Path
+from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unity_site.settings.production")
 
-GENERATOR_VERSION = 1
+REQUESTS = 100_000
+GENERATOR_VERSION = 2
 BATCH = 5000
 
 CLINICIANS = [
@@ -118,54 +114,14 @@ PUBLISHERS = [
     ("Bupa UK", "bupa.co.uk", "https://www.bupa.co.uk/health-information/"),
 ]
 FIRST_NAMES = [
-    "Alex",
-    "Sam",
-    "Jordan",
-    "Priya",
-    "Mohammed",
-    "Olivia",
-    "Jack",
-    "Amelia",
-    "Noah",
-    "Isla",
-    "Leo",
-    "Ava",
-    "Zara",
-    "Kofi",
-    "Mei",
-    "Tomasz",
-    "Aoife",
-    "Ravi",
-    "Ellie",
-    "Owen",
-]  # noqa: E501
+    "Alex", "Sam", "Jordan", "Priya", "Mohammed", "Olivia", "Jack", "Amelia", "Noah", "Isla",
+    "Leo", "Ava", "Zara", "Kofi", "Mei", "Tomasz", "Aoife", "Ravi", "Ellie", "Owen",
+]  # fmt: skip
 LAST_NAMES = [
-    "Smith",
-    "Jones",
-    "Patel",
-    "Khan",
-    "Williams",
-    "Brown",
-    "Taylor",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Roberts",
-    "Walker",
-    "Wright",
-    "Hughes",
-    "Green",
-    "Clarke",
-    "Lewis",
-    "Ahmed",
-    "Murphy",
-]  # noqa: E501
-
-
-def settings_env_ok():
-    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
-        os.environ["DJANGO_SETTINGS_MODULE"] = "unity_site.settings.production"
+    "Smith", "Jones", "Patel", "Khan", "Williams", "Brown", "Taylor", "Davies", "Evans",
+    "Wilson", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Green", "Clarke", "Lewis",
+    "Ahmed", "Murphy",
+]  # fmt: skip
 
 
 def make_body(rng: random.Random) -> str:
@@ -191,67 +147,16 @@ def make_body(rng: random.Random) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def migration_fingerprint() -> str:
-    from django.db.migrations.recorder import MigrationRecorder
-
-    applied = MigrationRecorder.Migration.objects.values_list("app", "name")
-    names = sorted(f"{app}.{name}" for app, name in applied)
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
-
-
-def marker(articles: int, requests: int) -> str:
-    return (
-        f"unity-bench v{GENERATOR_VERSION} articles={articles} requests={requests} "
-        f"migrations={migration_fingerprint()}"
-    )
-
-
-def current_marker(connection) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-            "WHERE datname = current_database()"
-        )
-        row = cursor.fetchone()
-    return (row[0] or "") if row else ""
-
-
-def set_marker(connection, text: str) -> None:
-    name = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
-        cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [text])
-
-
-def wipe(connection) -> None:
-    from django.apps import apps
-
-    tables = [
-        model._meta.db_table
-        for app_label in ("articles", "bookings", "django_tasks_database", "redirects")
-        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-        )
-
-
-def generate(articles: int, requests: int, seed: int = 20261125) -> None:
-    from django.utils import timezone
+def generate_articles(rng: random.Random, articles: int, now: datetime.datetime) -> None:
     from django.utils.text import slugify
 
     import articles.models as article_models
     from articles.models import Article, Clinician, Reference, Topic
     from articles.rendering import render_body
-    from bookings.models import ConsultationRequest
-
-    rng = random.Random(seed)
-    now = timezone.now()
 
     # Markdown rendering is the slow part of Article.save(): render each distinct body once.
     article_models.render_body = functools.lru_cache(maxsize=None)(render_body)
     bodies = [make_body(rng) for _ in range(min(articles, 400))]
-
     clinicians = [
         Clinician.objects.create(
             name=name,
@@ -270,12 +175,9 @@ def generate(articles: int, requests: int, seed: int = 20261125) -> None:
         )
         for name in TOPICS
     ]
-
-    # Publication dates spread evenly over the past years, the newest an hour ago; about 2 % of
-    # articles are drafts and 1 % scheduled in the future, as on a real site.
+    # Publication dates spread evenly over the past years, the newest an hour ago.
     span = datetime.timedelta(days=max(365, articles // 2))
     through = Article.topics.through
-    started = time.monotonic()
     links, refs = [], []
     for index in range(articles):
         condition = CONDITIONS[index % len(CONDITIONS)]
@@ -319,98 +221,106 @@ def generate(articles: int, requests: int, seed: int = 20261125) -> None:
                     accessed=(now - datetime.timedelta(days=rng.randint(10, 400))).date(),
                 )
             )
-        if len(refs) >= BATCH:
-            through.objects.bulk_create(links)
-            Reference.objects.bulk_create(refs)
-            links, refs = [], []
-        if (index + 1) % 1000 == 0:
-            print(f"  {index + 1} articles ({time.monotonic() - started:.0f} s)", flush=True)
-    through.objects.bulk_create(links)
-    Reference.objects.bulk_create(refs)
+    through.objects.bulk_create(links, batch_size=BATCH)
+    Reference.objects.bulk_create(refs, batch_size=BATCH)
 
-    article_ids = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True)
-    )
-    statuses = [
-        (ConsultationRequest.Status.CLOSED, 0.55),
-        (ConsultationRequest.Status.BOOKED, 0.2),
-        (ConsultationRequest.Status.CONTACTED, 0.1),
-        (ConsultationRequest.Status.SPAM, 0.1),
-        (ConsultationRequest.Status.NEW, 0.05),
-    ]
-    status_values = [s for s, _ in statuses]
-    status_weights = [w for _, w in statuses]
+
+def consultation_requests(rng: random.Random, now: datetime.datetime):
+    from articles.models import Article
+    from bookings.models import ConsultationRequest
+
+    Status = ConsultationRequest.Status
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    article_ids = list(published.values_list("pk", flat=True))
+    statuses = [Status.CLOSED, Status.BOOKED, Status.CONTACTED, Status.SPAM, Status.NEW]
     times = [value for value, _ in ConsultationRequest.PreferredTime.choices]
-    batch = []
-    for index in range(requests):
+    for index in range(REQUESTS):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         received_at = now - datetime.timedelta(seconds=rng.randint(60, 2 * 365 * 86400))
-        status = rng.choices(status_values, status_weights)[0]
-        spam = status == ConsultationRequest.Status.SPAM
-        batch.append(
-            ConsultationRequest(
-                name=f"{first} {last}",
-                email=f"{first}.{last}{index}@example.com".lower(),
-                phone=f"+447700900{index % 1000:03d}",
-                help_with=rng.choice(CONDITIONS).capitalize(),
-                contact_method=rng.choice(["email", "phone"]),
-                preferred_times=rng.sample(times, rng.randint(0, 2)),
-                message=rng.choice(SENTENCES) + "." if rng.random() < 0.6 else "",
-                consent_version="2026-11-1",
-                article_id=rng.choice(article_ids) if article_ids and rng.random() < 0.6 else None,
-                referrer="https://www.google.com/" if rng.random() < 0.4 else "",
-                utm_source="newsletter" if rng.random() < 0.1 else "",
-                client_hash=hashlib.sha256(f"client-{index % 50000}".encode()).hexdigest(),
-                spam_reason="honeypot filled" if spam else "",
-                status=status,
-                received_at=received_at,
-                contacted_at=None
-                if status in (ConsultationRequest.Status.NEW, ConsultationRequest.Status.SPAM)
-                else received_at + datetime.timedelta(hours=rng.randint(1, 30)),
-                staff_notified_at=None if spam else received_at + datetime.timedelta(seconds=5),
-                confirmation_sent_at=None if spam else received_at + datetime.timedelta(seconds=6),
-                email_attempts=0 if spam else 2,
-            )
+        status = rng.choices(statuses, [0.55, 0.2, 0.1, 0.1, 0.05])[0]
+        spam = status == Status.SPAM
+        yield ConsultationRequest(
+            name=f"{first} {last}",
+            email=f"{first}.{last}{index}@example.com".lower(),
+            phone=f"+447700900{index % 1000:03d}",
+            help_with=rng.choice(CONDITIONS).capitalize(),
+            contact_method=rng.choice(["email", "phone"]),
+            preferred_times=rng.sample(times, rng.randint(0, 2)),
+            message=rng.choice(SENTENCES) + "." if rng.random() < 0.6 else "",
+            consent_version="2026-11-1",
+            article_id=rng.choice(article_ids) if article_ids and rng.random() < 0.6 else None,
+            referrer="https://www.google.com/" if rng.random() < 0.4 else "",
+            utm_source="newsletter" if rng.random() < 0.1 else "",
+            client_hash=hashlib.sha256(f"client-{index % 50000}".encode()).hexdigest(),
+            status=status,
+            received_at=received_at,
+            contacted_at=None
+            if status in (Status.NEW, Status.SPAM)
+            else received_at + datetime.timedelta(hours=rng.randint(1, 30)),
+            staff_notified_at=None if spam else received_at + datetime.timedelta(seconds=5),
+            confirmation_sent_at=None if spam else received_at + datetime.timedelta(seconds=6),
+            email_attempts=0 if spam else 2,
         )
-        if len(batch) >= BATCH:
-            ConsultationRequest.objects.bulk_create(batch)
-            batch = []
-    ConsultationRequest.objects.bulk_create(batch)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, required=True)
-    parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--force", action="store_true", help="regenerate even if present")
-    args = parser.parse_args(argv)
+def marker(articles: int) -> str:
+    """What the data was made from: when the database's comment says the same, it is reused."""
+    from django.db.migrations.recorder import MigrationRecorder
 
-    settings_env_ok()
+    applied = MigrationRecorder.Migration.objects.values_list("app", "name")
+    names = "\n".join(sorted(f"{app}.{name}" for app, name in applied))
+    return (
+        f"unity-bench v{GENERATOR_VERSION} articles={articles} requests={REQUESTS} "
+        f"migrations={hashlib.sha256(names.encode()).hexdigest()[:16]}"
+    )
+
+
+def main() -> int:
     import django
 
     django.setup()
+    from django.apps import apps
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection, models, transaction
+    from django.utils import timezone
 
+    from bookings.models import ConsultationRequest
+
+    articles = int(sys.argv[1])
     name = connection.settings_dict["NAME"]
     if connection.vendor != "postgresql" or not str(name).startswith("unity_bench"):
-        print(f"Refusing to generate into {name!r}: use a unity_bench* PostgreSQL database.")
-        return 2
-
+        sys.exit(f"Refusing to generate into {name!r}: use a unity_bench* PostgreSQL database.")
     call_command("migrate", "--noinput", verbosity=0)
-    wanted = marker(args.articles, args.requests)
-    if not args.force and current_marker(connection) == wanted:
-        print(f"{name}: data already generated ({wanted}); reusing it.")
-        return 0
-    started = time.monotonic()
-    print(f"{name}: generating {args.articles} articles, {args.requests} requests ...", flush=True)
+    wanted = marker(articles)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        )
+        if cursor.fetchone()[0] == wanted:
+            print(f"{name}: data already generated ({wanted}); reusing it.")
+            return 0
+    print(f"{name}: generating {articles} articles and {REQUESTS:,} requests ...", flush=True)
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for app_label in ("articles", "bookings", "django_tasks_database", "redirects")
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+    ]
     with transaction.atomic():
-        wipe(connection)
-        generate(args.articles, args.requests)
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        rng, now = random.Random(20261125), timezone.now()
+        generate_articles(rng, articles, now)
+        # Each request goes through the model's save() for the fields it derives, with the write
+        # left out: bulk_create writes them, and skips save().
+        with mock.patch.object(models.Model, "save"):
+            for batch in itertools.batched(consultation_requests(rng, now), BATCH):
+                for consultation_request in batch:
+                    consultation_request.save()
+                ConsultationRequest.objects.bulk_create(batch)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    set_marker(connection, wanted)
-    print(f"{name}: generated in {time.monotonic() - started:.0f} s.")
+        cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s", [wanted])
     return 0
 
 

@@ -1,26 +1,21 @@
-"""Pick the benchmark's URLs from the generated data and count the SQL queries each one runs.
+"""Pick the benchmark's URLs from the data and count each one's SQL queries, cold and warm.
 
-Run by bench/run.py with production settings and the bench database; prints one JSON object:
-{"urls": {name: path}, "queries": {name: {"cold": n, "warm": n, "status": code}}}.
-
-Each URL is requested in-process with Django's test Client, twice: once right after the cache
-is cleared (cold: what the first reader after a change costs) and once more (warm: what every
-following reader costs). The booking POST is counted the same way with a valid form.
+Run by bench/run.py with production settings and the bench database. Each URL is requested
+in-process with Django's test client right after the cache is emptied (cold) and once more
+(warm); the booking POST sends a valid form. Prints {"urls": {name: path},
+"queries": {name: {"cold": n, "warm": n}}} as JSON.
 """
 
 import json
 import os
 import sys
+import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import booking_form
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unity_site.settings.production")
-
-SEARCH_TERMS = "knee pain"
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip, deflate, br"}
 
 
@@ -32,81 +27,66 @@ def choose_urls() -> dict[str, str]:
 
     published = Article.objects.published()
     total = published.count()
-    pages = max(1, -(-total // 10))
-    # The middle of the archive: neither the newest article nor the oldest.
-    article = published.order_by("-published_at")[total // 2]
+    article = published.order_by("-published_at")[total // 2]  # the middle of the archive
     topic = (
         Topic.objects.annotate(n=Count("articles", filter=Q(articles__in=published.values("pk"))))
         .order_by("-n", "name")
         .first()
     )
+    deep_page = max(2, -(-total // 10) * 9 // 10)  # 90 % of the way: the OFFSET grows
     return {
         "home": reverse("articles:home"),
         "list": reverse("articles:article_list"),
-        # 90 % of the way through the archive: the OFFSET grows with the number of articles.
-        "list_deep": reverse("articles:article_list") + f"?page={max(2, pages * 9 // 10)}",
+        "list_deep": reverse("articles:article_list") + f"?page={deep_page}",
         "article": article.get_absolute_url(),
         "topic": topic.get_absolute_url(),
-        "search": reverse("articles:search") + "?q=" + SEARCH_TERMS.replace(" ", "+"),
+        "search": reverse("articles:search") + "?q=knee+pain",
         "feed": reverse("articles:feed_rss"),
         "sitemap": "/sitemap.xml",
         "booking": reverse("bookings:book"),
     }
 
 
-def count(client, method: str, path: str, body: str = "") -> tuple[int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        if method == "POST":
-            response = client.post(
-                path, body, content_type="application/x-www-form-urlencoded", headers=HEADERS
-            )
-        else:
-            response = client.get(path, headers=HEADERS)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-    return len(captured.captured_queries), response.status_code
-
-
-def main() -> int:
+def main() -> None:
     import django
 
     django.setup()
     from django.core.cache import cache
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from unity_site.page_cache import forget_local_copies
 
-    def empty_cache() -> None:
-        # This process's own copies too: otherwise its copy of the content version, trusted for
-        # a second, can outlive the cleared cache and a slow cold request, so that the warm
-        # request looks for its page under a new version and misses (as the sitemap did).
-        cache.clear()
-        forget_local_copies()
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def count(path: str, body: str | None, unique: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            if body is None:
+                response = client.get(path, headers=HEADERS)
+            else:
+                body = body.replace(booking_form.UNIQUE, f"{time.time_ns()}-{unique}")
+                kind = "application/x-www-form-urlencoded"
+                response = client.post(path, body, content_type=kind, headers=HEADERS)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+        return len(captured.captured_queries)
 
     urls = choose_urls()
-    client = Client(HTTP_HOST="127.0.0.1")
-    results = {}
+    queries = {}
     for name, path in urls.items():
+        body = None
         if name == "booking":
-            continue
-        empty_cache()
-        cold, status = count(client, "GET", path)
-        warm, _ = count(client, "GET", path)
-        results[name] = {"cold": cold, "warm": warm, "status": status}
-
-    form_page = client.get(urls["booking"], headers={"X-Forwarded-Proto": "https"})
-    body = urlencode(booking_form.fields(form_page.content.decode()))
-    empty_cache()
-    cold, status = count(client, "POST", urls["booking"], body)
-    warm, _ = count(client, "POST", urls["booking"], body)
-    results["booking"] = {"cold": cold, "warm": warm, "status": status}
-    empty_cache()
-    print(json.dumps({"urls": urls, "queries": results}))
-    return 0
+            form_page = client.get(path, headers={"X-Forwarded-Proto": "https"})
+            body = booking_form.post_body(form_page.content.decode())
+        # This process's copies too: a copy of the content version it trusts for a second can
+        # outlive the emptied cache, so that the warm request misses (as the sitemap did).
+        cache.clear()
+        forget_local_copies()
+        queries[name] = {"cold": count(path, body, "cold"), "warm": count(path, body, "warm")}
+    cache.clear()
+    print(json.dumps({"urls": urls, "queries": queries}))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
