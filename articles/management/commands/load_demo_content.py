@@ -9,6 +9,8 @@ from django.urls import reverse
 from articles.importing import read_article_files
 from articles.models import Clinician, Topic
 from articles.services import article_import
+from bookings.bank_holidays import bank_holiday_closures_add
+from bookings.models import BookingPolicy, WeeklyHours
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "unity-dev-only"
@@ -29,6 +31,7 @@ CLINICIANS = [
         "credentials": "MSc MCSP",
         "bio": "Priya has treated back and neck pain for fifteen years and leads Unity's "
         "clinical team. She runs, badly but happily.",
+        "offers_free_consultations": True,
     },
     {
         "name": "Tom Adeyemi",
@@ -37,7 +40,14 @@ CLINICIANS = [
         "credentials": "BSc (Hons) MCSP",
         "bio": "Tom works with runners and club athletes, from first 5 km to marathon, "
         "and specialises in getting people back to sport after injury.",
+        "offers_free_consultations": True,
     },
+]
+# The demo clinicians' week, so that readers can book at once: weekdays with a lunch break.
+DEMO_WEEK = [
+    (weekday, starts, ends)
+    for weekday in range(5)
+    for starts, ends in (("09:00", "12:30"), ("13:30", "17:00"))
 ]
 TOPIC_DESCRIPTIONS = {
     "Low back pain": "Why backs hurt, what helps, and when to get them checked.",
@@ -51,15 +61,21 @@ TOPIC_DESCRIPTIONS = {
 
 class Command(BaseCommand):
     help = (
-        "Load the demo clinicians, topics and articles and ensure one staff login per role. "
-        "Safe to run again: nothing is duplicated. Development only."
+        "Load the demo clinicians (who offer free consultations on weekdays), topics and "
+        "articles, close the clinic on the coming bank holidays and ensure one staff login per "
+        "role. Safe to run again: nothing is duplicated. Development only."
     )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo content and the demo logins are for development only.")
-        for clinician in CLINICIANS:
-            Clinician.objects.update_or_create(name=clinician["name"], defaults=clinician)
+        for details in CLINICIANS:
+            clinician, _ = Clinician.objects.update_or_create(
+                name=details["name"], defaults=details
+            )
+            self._ensure_weekly_hours(clinician)
+        BookingPolicy.current()
+        bank_holiday_closures_add()
         documents, errors = read_article_files(sorted(DEMO_DIR.glob("*.md")))
         if errors:
             raise CommandError("\n".join(str(error) for error in errors))
@@ -68,6 +84,15 @@ class Command(BaseCommand):
             Topic.objects.filter(name=name).update(description=description)
         self.stdout.write(f"Demo content: {len(articles)} articles.")
         self._ensure_demo_logins()
+
+    @staticmethod
+    def _ensure_weekly_hours(clinician):
+        # Only for a clinician with none: hours changed in admin survive the next `make run`.
+        if not clinician.weekly_hours.exists():
+            WeeklyHours.objects.bulk_create(
+                WeeklyHours(clinician=clinician, weekday=weekday, starts=starts, ends=ends)
+                for weekday, starts, ends in DEMO_WEEK
+            )
 
     def _ensure_demo_logins(self):
         group_names = [group for _, group, _ in DEMO_LOGINS if group]
