@@ -104,7 +104,7 @@ def outlook_calendar_url(booking: ConsultationRequest) -> str:
         "body": details(booking),
         "location": settings.CLINIC["address"],
     }
-    return f"{OUTLOOK_CALENDAR}?{urlencode(query, quote_via=quote, safe='/')}"
+    return f"{OUTLOOK_CALENDAR}?{urlencode(query, quote_via=quote, safe='/:')}"
 
 
 def _utc(moment: datetime) -> datetime:

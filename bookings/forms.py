@@ -1,6 +1,9 @@
 """The consultation request form. It validates and nothing more: services.py stores."""
 
+import datetime
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -11,12 +14,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
 
 from articles.models import Article
 
-from . import antispam
+from . import antispam, availability
 from .models import ConsultationRequest
 
 # Unicode's control characters (category Cc), line and paragraph separators (Zl, Zp) and the
@@ -94,22 +98,10 @@ SourceFields = type(
 )
 
 
-class ConsultationRequestForm(SourceFields):
-    # What the reader answers.
-    ANSWER_FIELDS = (
-        "name",
-        "email",
-        "phone",
-        "help_with",
-        "contact_method",
-        "preferred_times",
-        "message",
-    )
-    # What consultation_request_create() stores, named as it takes them.
-    REQUEST_FIELDS = (*ANSWER_FIELDS, "article", *ConsultationRequest.SOURCE_FIELDS)
-
-    # What a refused POST gives back to the reader (not the honeypot or the signed time).
-    REFILLED_FIELDS = (*ANSWER_FIELDS, "consent", *ConsultationRequest.SOURCE_FIELDS)
+class ReaderForm(SourceFields):
+    """What both ways to a free consultation ask and carry: who the reader is, what they would
+    like help with, their consent, where they came from, and the hidden fields of the spam
+    checks. ConsultationRequestForm asks for a call back; BookingForm books a time."""
 
     name = SingleLineCharField(
         label="Your name",
@@ -135,26 +127,6 @@ class ConsultationRequestForm(SourceFields):
         label="What would you like help with?",
         max_length=max_length("help_with"),
         error_messages={"required": "Tell us briefly what you would like help with."},
-    )
-    contact_method = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=ConsultationRequest.ContactMethod.choices,
-        widget=forms.RadioSelect,
-        initial=ConsultationRequest.ContactMethod.EMAIL,
-        error_messages={"required": "Choose how we should contact you."},
-    )
-    preferred_times = forms.MultipleChoiceField(
-        label="When suits you? (choose any)",
-        choices=ConsultationRequest.PreferredTime.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    message = forms.CharField(
-        label="Anything else you would like us to know? (optional)",
-        max_length=max_length("message"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"At most {max_length('message')} characters.",
     )
     consent = forms.BooleanField(
         required=True,
@@ -182,7 +154,7 @@ class ConsultationRequestForm(SourceFields):
         )
 
     @classmethod
-    def for_page(cls, request: HttpRequest, *, article: Article | None = None):
+    def for_page(cls, request: HttpRequest, *, article: Article | None = None, **kwargs):
         """The empty form as a page shows it: the visit's source and, under an article, the
         article and its first topic as what the reader would like help with."""
         initial: dict[str, Any] = {
@@ -194,14 +166,113 @@ class ConsultationRequestForm(SourceFields):
             initial["article"] = article.slug
             topic = article.topics.order_by("name").first()
             initial["help_with"] = topic.name if topic else article.title
-        return cls(initial=initial)
+        return cls(initial=initial, **kwargs)
+
+    @staticmethod
+    def contact_layout() -> list:
+        """Who the reader is and what they would like help with, as both forms lay it out."""
+        return [
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("phone", autocomplete="tel"),
+            Field("help_with"),
+        ]
+
+    @staticmethod
+    def hidden_layout() -> list:
+        return [
+            "article",
+            *ConsultationRequest.SOURCE_FIELDS,
+            "form_shown_at",
+            Div("website", css_class="bookings-hp", aria_hidden="true", hidden=""),
+        ]
+
+    def screening_values(self) -> dict[str, str]:
+        """What antispam.screen() looks at, from the cleaned form."""
+        return {
+            "honeypot": self.cleaned_data["website"],
+            "shown_token": self.cleaned_data["form_shown_at"],
+            "email": self.cleaned_data["email"],
+        }
+
+    def clean_article(self) -> Article | None:
+        return Article.objects.published_by_slug(self.cleaned_data.get("article") or "")
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error, in form order, with the id of the field it belongs to."""
+        items = []
+        for message in self.non_field_errors():
+            items.append({"anchor": self.helper.form_id, "message": message})
+        for bound_field in self:
+            if bound_field.is_hidden or not bound_field.errors:
+                continue
+            anchor = bound_field.auto_id
+            if isinstance(
+                bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                anchor = f"{anchor}_0"
+            for message in bound_field.errors:
+                items.append({"anchor": anchor, "message": message})
+        return items
+
+
+class ConsultationRequestForm(ReaderForm):
+    """A call back: the reader says how and when to reach them, and staff arrange a time."""
+
+    # What the reader answers.
+    ANSWER_FIELDS = (
+        "name",
+        "email",
+        "phone",
+        "help_with",
+        "contact_method",
+        "preferred_times",
+        "message",
+    )
+    # What consultation_request_create() stores, named as it takes them.
+    REQUEST_FIELDS = (*ANSWER_FIELDS, "article", *ConsultationRequest.SOURCE_FIELDS)
+
+    # What a refused POST gives back to the reader (not the honeypot or the signed time).
+    REFILLED_FIELDS = (*ANSWER_FIELDS, "consent", *ConsultationRequest.SOURCE_FIELDS)
+
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ConsultationRequest.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ConsultationRequest.ContactMethod.EMAIL,
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    preferred_times = forms.MultipleChoiceField(
+        label="When suits you? (choose any)",
+        choices=ConsultationRequest.PreferredTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    message = forms.CharField(
+        label="Anything else you would like us to know? (optional)",
+        max_length=max_length("message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"At most {max_length('message')} characters.",
+    )
+
+    # The questions in the order the page asks them, which the error summary follows.
+    field_order = [
+        *ConsultationRequest.SOURCE_FIELDS,
+        *ANSWER_FIELDS,
+        "consent",
+        "article",
+        "form_shown_at",
+        "website",
+    ]
 
     @classmethod
     def refilled(cls, request: HttpRequest):
-        """The form after its POST was refused (a lost security cookie), refilled with what the
-        reader typed, with fresh per-visitor values so that it can be sent again."""
-        article = Article.objects.published_by_slug(request.POST.get("article", ""))
-        form = cls.for_page(request, article=article)
+        """The form after its POST was refused (a lost security cookie, the database away),
+        refilled with what the reader typed, with fresh per-visitor values so that it can be sent
+        again. Drawn without the database: the article is checked when the form is sent."""
+        form = cls.for_page(request)
+        form.initial["article"] = request.POST.get("article", "")
         for name in cls.REFILLED_FIELDS:
             field = cls.base_fields[name]
             if isinstance(field, forms.MultipleChoiceField):
@@ -223,18 +294,12 @@ class ConsultationRequestForm(SourceFields):
         helper.form_id = "consultation-form"
         helper.attrs = {"novalidate": ""}
         helper.layout = Layout(
-            Field("name", autocomplete="name"),
-            Field("email", autocomplete="email"),
-            Field("phone", autocomplete="tel"),
-            Field("help_with"),
+            *self.contact_layout(),
             "contact_method",
             "preferred_times",
             "message",
             "consent",
-            "article",
-            *ConsultationRequest.SOURCE_FIELDS,
-            "form_shown_at",
-            Div("website", css_class="bookings-hp", aria_hidden="true", hidden=""),
+            *self.hidden_layout(),
             Submit("send", "Request my free consultation", css_class="btn-unity"),
             HTML(
                 '<p class="form-text mt-2">Free and with no obligation. '
@@ -242,9 +307,6 @@ class ConsultationRequestForm(SourceFields):
             ),
         )
         return helper
-
-    def clean_article(self) -> Article | None:
-        return Article.objects.published_by_slug(self.cleaned_data.get("article") or "")
 
     def clean_message(self) -> str:
         message = self.cleaned_data.get("message", "")
@@ -262,22 +324,186 @@ class ConsultationRequestForm(SourceFields):
             self.add_error("phone", "Give a phone number so that we can call you.")
         return cleaned
 
-    def error_summary(self) -> list[dict[str, str]]:
-        """Every error, in form order, with the id of the field it belongs to."""
-        items = []
-        for message in self.non_field_errors():
-            items.append({"anchor": self.helper.form_id, "message": message})
-        for bound_field in self:
-            if bound_field.is_hidden or not bound_field.errors:
-                continue
-            anchor = bound_field.auto_id
-            if isinstance(
-                bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-            ):
-                anchor = f"{anchor}_0"
-            for message in bound_field.errors:
-                items.append({"anchor": anchor, "message": message})
-        return items
+
+SLOT_VALUE = re.compile(r"(?P<start>\d{8}T\d{6}Z)-(?P<who>any|[1-9]\d{0,9})")
+ANY_CLINICIAN = "any"
+
+
+@dataclass(frozen=True, order=True)
+class SlotChoice:
+    """A time the reader can choose, as the booking form's radio buttons carry it: the start in
+    UTC and the clinician, or None for whichever clinician is free then."""
+
+    starts_at: datetime.datetime
+    clinician_id: int | None = None
+
+    @property
+    def value(self) -> str:
+        who = ANY_CLINICIAN if self.clinician_id is None else str(self.clinician_id)
+        return f"{self.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}-{who}"
+
+    @classmethod
+    def parse(cls, value: str) -> "SlotChoice | None":
+        """The choice a value stands for, or None when it is not one we would have written."""
+        match = SLOT_VALUE.fullmatch(value or "")
+        if match is None:
+            return None
+        try:
+            starts_at = datetime.datetime.strptime(match["start"], "%Y%m%dT%H%M%S%z")
+        except ValueError:  # e.g. a 30th of February
+            return None
+        who = match["who"]
+        return cls(starts_at, None if who == ANY_CLINICIAN else int(who))
+
+    def describe(self) -> str:
+        """e.g. "Monday 14 December at 09:00", in clinic time."""
+        local = timezone.localtime(self.starts_at)
+        return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def slot_choices(*, clinician_id: int | None = None) -> list[SlotChoice]:
+    """Every time offered now in the booking window: one per start for any clinician, or the
+    times of one clinician."""
+    slots = availability.free_slots(clinician_ids=None if clinician_id is None else [clinician_id])
+    return sorted({SlotChoice(slot.starts_at, clinician_id) for slot in slots})
+
+
+class BookingForm(ReaderForm):
+    """A time the reader books themselves, from the times offered when the form is checked."""
+
+    # What consultation_booking_create() stores besides the time, named as it takes them.
+    BOOKING_FIELDS = ("name", "email", "phone", "help_with", "article")
+
+    slot = forms.CharField(
+        label="Choose a time",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a time for your consultation."},
+    )
+
+    field_order = ["slot", "name", "email", "phone", "help_with", "consent"]
+
+    UNAVAILABLE = "That time is not one we can offer. Choose one of the times shown."
+
+    def __init__(self, *args, offered: Sequence[SlotChoice] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = list(offered)
+        self._offered_values = {choice.value for choice in self.offered}
+        # The time the reader chose, when someone else has just booked it.
+        self.taken: SlotChoice | None = None
+        self.fields["email"].help_text = "We send the confirmation and a calendar invite here."
+
+    def clean_slot(self) -> SlotChoice:
+        value = self.cleaned_data["slot"]
+        choice = SlotChoice.parse(value)
+        if choice is None:
+            raise forms.ValidationError(self.UNAVAILABLE, code="unavailable")
+        if value not in self._offered_values:
+            if self._was_booked(choice):
+                self.taken = choice
+                raise forms.ValidationError(self.taken_message(), code="taken")
+            raise forms.ValidationError(self.UNAVAILABLE, code="unavailable")
+        return choice
+
+    def _was_booked(self, choice: SlotChoice) -> bool:
+        """Whether the time was offered until someone booked it: a booking holds it."""
+        bookings = ConsultationRequest.objects.holding_slots().filter(
+            starts_at=choice.starts_at, clinician__offers_free_consultations=True
+        )
+        if choice.clinician_id is not None:
+            bookings = bookings.filter(clinician_id=choice.clinician_id)
+        return bookings.exists()
+
+    def slot_taken(self, choice: SlotChoice) -> None:
+        """The database refused the time after the form was checked: say so, kindly, and
+        offer it no more, even where the schedule cannot see why (an overlap with a booking of
+        another length)."""
+        self.taken = choice
+        self.offered = [offered for offered in self.offered if offered != choice]
+        self.errors["slot"] = self.error_class([self.taken_message()])
+        self.cleaned_data.pop("slot", None)
+
+    def nearest(self, count: int = 3) -> list[SlotChoice]:
+        """The offered times closest to the one that was taken, in time order."""
+        if self.taken is None:
+            return []
+        wanted = self.taken.starts_at
+        closest = sorted(self.offered, key=lambda choice: abs(choice.starts_at - wanted))
+        return sorted(closest[:count])
+
+    def taken_message(self) -> str:
+        message = (
+            f"Sorry: {self.taken.describe()} was booked by someone else a moment ago. "
+            "Everything else you filled in is kept: choose another time."
+        )
+        nearest = [choice.describe() for choice in self.nearest()]
+        if nearest:
+            listed = ", ".join(nearest[:-1]) + (" or " if len(nearest) > 1 else "") + nearest[-1]
+            message += f" The nearest free times are {listed}."
+        return message
+
+    def only_slot_taken(self) -> bool:
+        """Everything is right but the time, which someone has booked since it was shown."""
+        return self.taken is not None and set(self.errors) == {"slot"}
+
+    def answers(self) -> dict[str, Any]:
+        """What the reader answered, and the time they chose, when only the time was refused:
+        as consultation_booking_find_duplicate() takes them."""
+        return {
+            **{name: self.cleaned_data[name] for name in self.BOOKING_FIELDS},
+            "starts_at": self.taken.starts_at,
+        }
+
+    def booking_fields(self) -> dict[str, Any]:
+        """The cleaned answers and time, as consultation_booking_create() takes them."""
+        choice = self.cleaned_data["slot"]
+        return {
+            **{name: self.cleaned_data[name] for name in self.BOOKING_FIELDS},
+            **{name: self.cleaned_data[name] for name in ConsultationRequest.SOURCE_FIELDS},
+            "starts_at": choice.starts_at,
+            "clinician_id": choice.clinician_id,
+        }
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The reader's details; the page draws the form tag and the times around them."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.form_id = "booking-form"
+        helper.layout = Layout(
+            *self.contact_layout(),
+            "consent",
+            *self.hidden_layout(),
+            Submit("book", "Book this time", css_class="btn-unity"),
+        )
+        return helper
+
+
+class TimePickerForm(SourceFields):
+    """Whose free times to show: the small GET form under each article, which leads to the
+    uncached page of times, carrying the article and the visit's source along. Nothing in it is
+    ever an error: an unknown clinician or article is ignored."""
+
+    article = forms.CharField(required=False, widget=forms.HiddenInput)
+    clinician = forms.CharField(
+        label="Who would you like to see?", required=False, widget=forms.Select
+    )
+
+    def __init__(self, *args, clinicians=(), **kwargs):
+        kwargs.setdefault("auto_id", "time-picker-%s")
+        super().__init__(*args, **kwargs)
+        self.clinicians = {clinician.pk: clinician for clinician in clinicians}
+        self.fields["clinician"].widget.choices = [(ANY_CLINICIAN, "Any clinician")] + [
+            (str(pk), f"{clinician.name}, {clinician.role}" if clinician.role else clinician.name)
+            for pk, clinician in self.clinicians.items()
+        ]
+
+    def clean_article(self) -> Article | None:
+        return Article.objects.published_by_slug(self.cleaned_data.get("article") or "")
+
+    def clean_clinician(self):
+        """The clinician chosen, or None for any clinician."""
+        value = self.cleaned_data.get("clinician") or ""
+        return self.clinicians.get(int(value)) if value.isascii() and value.isdigit() else None
 
 
 def referrer_of(request: HttpRequest) -> str:

@@ -160,6 +160,34 @@ def consultation_booking_create(
     raise SlotTaken(f"no free slot at {starts_at.isoformat()}")
 
 
+def consultation_booking_find_duplicate(
+    *,
+    name: str,
+    email: str,
+    starts_at: datetime,
+    help_with: str = "",
+    phone: PhoneNumber | str | None = None,
+    article: Article | None = None,
+) -> ConsultationRequest | None:
+    """The booking these same answers already made today, if any. The time it holds is no
+    longer free, so consultation_booking_create() refuses a booking sent again (a refresh that
+    re-posts, Back then Send) as SlotTaken: this tells the reader's own booking apart."""
+    same_answers = ConsultationRequest(
+        name=name,
+        email=email,
+        phone=phone or "",
+        help_with=help_with,
+        contact_method=ConsultationRequest.ContactMethod.EMAIL,
+        article=article,
+        starts_at=starts_at,
+    )
+    return (
+        ConsultationRequest.objects.exclude(duplicate_key="")
+        .filter(duplicate_key=same_answers.answers_key(), starts_at=starts_at)
+        .first()
+    )
+
+
 def _store(consultation_request: ConsultationRequest, screening: Screening) -> None:
     """Saves a new request or booking and, when it was accepted, its emails, in one
     transaction: the task rows are the outbox."""

@@ -10,4 +10,8 @@ urlpatterns = [
     path("book/", cache_for_readers(views.book), name="book"),
     # Not cached: it depends on the outcome in its query, and follows a POST.
     path("book/thanks/", views.thanks, name="thanks"),
+    # Not cached: the times free now, and the form that books one (bookings/views.py).
+    path("book/time/", views.book_time, name="book_time"),
+    # Not cached: one booking, behind a signed link that works for a day.
+    path("book/booked/<str:token>/", views.booked, name="booked"),
 ]

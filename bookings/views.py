@@ -1,17 +1,28 @@
+import datetime
+from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from unity_site.page_cache import mark_canonical_query
 
-from . import antispam
-from .forms import ConsultationRequestForm
-from .models import ConsultationRequest
-from .services import ConsultationRequestDuplicate, consultation_request_create
+from . import antispam, availability, calendar
+from .forms import BookingForm, ConsultationRequestForm, SlotChoice, TimePickerForm, slot_choices
+from .models import BookingPolicy, ConsultationRequest
+from .services import (
+    ConsultationRequestDuplicate,
+    SlotTaken,
+    consultation_booking_create,
+    consultation_booking_find_duplicate,
+    consultation_request_create,
+)
 
 # What the thank-you page can say. "held" covers spam too, so that it tells a bot nothing about
 # which check it tripped, and promises no email that will not come (docs/bookings.md).
@@ -65,3 +76,167 @@ def thanks(request: HttpRequest) -> HttpResponse:
         "article": Article.objects.published_by_slug(request.GET.get("article", "")),
     }
     return render(request, "bookings/thanks.html", context)
+
+
+# The page of free times shows one week of them at a time.
+WEEK = datetime.timedelta(days=7)
+# The confirmation page's address holds the booking's number, signed, and works for a day: no
+# one can guess another booking's page, and a forwarded link soon stops showing it.
+BOOKED_PAGE_SALT = "bookings.booked-page"
+BOOKED_PAGE_MAX_AGE = 24 * 60 * 60
+# What the confirmation page can say, by the booking's status. A held booking (or spam) is told
+# its time is reserved and that a person confirms it: nothing it could use, no email promised.
+BOOKED_PAGE_STATES = {
+    ConsultationRequest.Status.BOOKED: "booked",
+    ConsultationRequest.Status.ATTENDED: "booked",
+    ConsultationRequest.Status.NO_SHOW: "booked",
+    ConsultationRequest.Status.HELD: "held",
+    ConsultationRequest.Status.SPAM: "held",
+    ConsultationRequest.Status.CANCELLED: "cancelled",
+}
+
+
+# Not cached, unlike the article pages that lead here: it shows the times free now, so a booking
+# never has to make every cached page stale (docs/bookings.md, "Booking a time: readers").
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def book_time(request: HttpRequest) -> HttpResponse:
+    """The free times, a week at a time, and the short form that books one."""
+    picker = TimePickerForm(request.GET, clinicians=availability.bookable_clinicians())
+    picker.is_valid()  # nothing in it is ever an error
+    article, clinician = picker.cleaned_data["article"], picker.cleaned_data["clinician"]
+    clinician_id = clinician.pk if clinician else None
+    offered = slot_choices(clinician_id=clinician_id)
+
+    if request.method == "POST":
+        form = BookingForm(request.POST, offered=offered)
+        if form.is_valid():
+            screening = antispam.screen(request, **form.screening_values())
+            try:
+                booking = consultation_booking_create(**form.booking_fields(), screening=screening)
+            except ConsultationRequestDuplicate as duplicate:
+                return redirect_to_booked(duplicate.existing)
+            except SlotTaken:
+                # Booked by someone else since the form was checked: the times as they are
+                # now, and everything the reader typed.
+                wanted = form.cleaned_data["slot"]
+                form = BookingForm(request.POST, offered=slot_choices(clinician_id=clinician_id))
+                form.is_valid()
+                form.slot_taken(wanted)
+            else:
+                return redirect_to_booked(booking)
+        if form.only_slot_taken():
+            # Taken by this very reader, when the same booking is sent again: show it.
+            existing = consultation_booking_find_duplicate(**form.answers())
+            if existing is not None:
+                return redirect_to_booked(existing)
+    else:
+        form = BookingForm.for_page(request, article=article, offered=offered)
+        if "referrer" in request.GET:
+            # The page the reader came to the article from, carried by the article's form.
+            form.initial["referrer"] = picker.cleaned_data["referrer"]
+
+    first_day = _first_day(request.GET.get("from", ""))
+    if form.taken is not None:
+        first_day = timezone.localdate(min([*form.nearest(), form.taken]).starts_at)
+    week = _week_of_times(form, first_day)
+    context = {
+        "form": form,
+        "picker": picker,
+        "article": article,
+        "clinician": clinician,
+        "slot_minutes": BookingPolicy.current().slot_minutes,
+        **week,
+        "earlier_url": _with_query(request, start=week["earlier"]),
+        "later_url": _with_query(request, start=week["later"]),
+        "call_back_url": reverse("bookings:book")
+        + (f"?{urlencode({'article': article.slug})}" if article else "")
+        + "#consultation-form",
+    }
+    return render(request, "bookings/consultationrequest_time_form.html", context)
+
+
+def _first_day(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _week_of_times(form: BookingForm, first_day: datetime.date | None) -> dict:
+    """The days with free times in the week from `first_day` (by default the first day with
+    any), each with its radio buttons, and where the weeks before and after start."""
+    by_day: dict[datetime.date, list[SlotChoice]] = defaultdict(list)
+    for choice in form.offered:
+        by_day[timezone.localdate(choice.starts_at)].append(choice)
+    days = sorted(by_day)
+    if not days:
+        return {"days": [], "week_start": None, "earlier": None, "later": None}
+    start = max(first_day or days[0], timezone.localdate())
+    chosen = form["slot"].value() if form.is_bound else None
+    shown, radio = [], 0
+    for day in days:
+        if start <= day < start + WEEK:
+            choices = []
+            for choice in by_day[day]:
+                choices.append(
+                    {
+                        "value": choice.value,
+                        "time": timezone.localtime(choice.starts_at),
+                        "id": f"{form['slot'].auto_id}_{radio}",
+                        "checked": choice.value == chosen,
+                    }
+                )
+                radio += 1
+            shown.append({"date": day, "choices": choices})
+    later = next((day for day in days if day >= start + WEEK), None)
+    earlier = max(start - WEEK, days[0]) if days[0] < start else None
+    return {"days": shown, "week_start": start, "earlier": earlier, "later": later}
+
+
+def _with_query(request: HttpRequest, *, start: datetime.date | None) -> str:
+    """This page's address for the week from `start`, keeping the article, clinician and
+    source; "" when there is no such week."""
+    if start is None:
+        return ""
+    query = request.GET.copy()
+    query["from"] = start.isoformat()
+    return f"{reverse('bookings:book_time')}?{query.urlencode()}"
+
+
+def booked_token(booking: ConsultationRequest) -> str:
+    return signing.dumps(booking.pk, salt=BOOKED_PAGE_SALT)
+
+
+def redirect_to_booked(booking: ConsultationRequest) -> HttpResponse:
+    return redirect("bookings:booked", token=booked_token(booking))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def booked(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking, for a day after it was made: when, with whom, its reference, what to bring,
+    how to find the clinic and how to change it. A bad or old link is a clear 404."""
+    try:
+        pk = signing.loads(token, salt=BOOKED_PAGE_SALT, max_age=BOOKED_PAGE_MAX_AGE)
+    except signing.BadSignature:
+        pk = None
+    booking = (
+        ConsultationRequest.objects.filter(pk=pk, starts_at__isnull=False)
+        .select_related("clinician", "article")
+        .first()
+        if isinstance(pk, int)
+        else None
+    )
+    state = BOOKED_PAGE_STATES.get(booking.status) if booking else None
+    if state is None:
+        return render(request, "bookings/consultationrequest_booked_not_found.html", status=404)
+    article = booking.article
+    context = {
+        "booking": booking,
+        "state": state,
+        "article": article if article is not None and article.is_public else None,
+        "google_calendar_url": calendar.google_calendar_url(booking),
+        "outlook_calendar_url": calendar.outlook_calendar_url(booking),
+    }
+    return render(request, "bookings/consultationrequest_booked.html", context)
