@@ -93,36 +93,25 @@ def staff_notification(consultation_request: ConsultationRequest) -> EmailMultiA
 def requester_confirmation(consultation_request: ConsultationRequest) -> EmailMultiAlternatives:
     """To the requester: thanks and what happens next. No health details are repeated. A booked
     time comes with its calendar invite."""
-    if consultation_request.starts_at is not None:
-        return _with_calendar(
-            _message(
-                "booking_confirmation",
-                consultation_request,
-                to=[consultation_request.email],
-                reply_to=[settings.CLINIC["email"]],
-            ),
-            calendar.invite(consultation_request),
-            method="REQUEST",
-        )
-    return _message(
-        "consultation_confirmation",
-        consultation_request,
-        to=[consultation_request.email],
-        reply_to=[settings.CLINIC["email"]],
-    )
+    if consultation_request.starts_at is None:
+        return _to_reader("consultation_confirmation", consultation_request)
+    message = _to_reader("booking_confirmation", consultation_request)
+    return _with_calendar(message, calendar.invite(consultation_request), method="REQUEST")
 
 
 def booking_cancellation(booking: ConsultationRequest) -> EmailMultiAlternatives:
     """To the reader: their booked time is cancelled, with the calendar's cancellation."""
-    return _with_calendar(
-        _message(
-            "booking_cancellation",
-            booking,
-            to=[booking.email],
-            reply_to=[settings.CLINIC["email"]],
-        ),
-        calendar.cancellation(booking),
-        method="CANCEL",
+    message = _to_reader("booking_cancellation", booking)
+    return _with_calendar(message, calendar.cancellation(booking), method="CANCEL")
+
+
+def _to_reader(template_base: str, consultation_request: ConsultationRequest):
+    """Replies go to the clinic, never to whatever address the form was given."""
+    return _message(
+        template_base,
+        consultation_request,
+        to=[consultation_request.email],
+        reply_to=[settings.CLINIC["email"]],
     )
 
 
