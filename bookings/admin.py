@@ -4,18 +4,26 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.defaultfilters import truncatechars
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from unity_site.admin_filters import QuerySetMethodFilter
 
+# admin_schedule registers the schedule's pages: clinicians' hours, closures, the policy.
+from . import admin_day, admin_schedule  # noqa: F401
 from .csv_export import csv_response
 from .models import ConsultationRequest, StatusChange
 from .services import (
     RELEASABLE,
+    BookingOutcomeRefused,
+    consultation_booking_cancel,
+    consultation_booking_record_outcome,
     consultation_request_assign,
     consultation_request_change_status,
     consultation_request_release,
@@ -66,6 +74,34 @@ class EmailDeliveryFilter(QuerySetMethodFilter):
     ]
 
 
+class BookedTimeFilter(admin.SimpleListFilter):
+    """A booking is a request with a time: today's, those to come and those gone by."""
+
+    title = "booked time"
+    parameter_name = "booked"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", "Today"),
+            ("upcoming", "Upcoming"),
+            ("past", "Past"),
+            ("none", "No time: call back"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "today":
+            starts, ends = admin_day.day_bounds(timezone.localdate(now))
+            return queryset.filter(starts_at__gte=starts, starts_at__lt=ends)
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=now)
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=now)
+        if self.value() == "none":
+            return queryset.filter(starts_at__isnull=True)
+        return queryset
+
+
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     fields = ["changed_at", "changed_by", "from_status", "to_status"]
@@ -90,6 +126,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "phone",
         "help_with_short",
         "status_badge",
+        "booked_for",
         "age",
         "reply_due",
         "assigned_to",
@@ -97,6 +134,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         TodayFilter,
+        BookedTimeFilter,
         "status",
         ("article", admin.RelatedOnlyFieldListFilter),
         ("article__topics", admin.RelatedOnlyFieldListFilter),
@@ -106,7 +144,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "email", "phone"]
     date_hierarchy = "received_at"
-    list_select_related = ["article", "assigned_to"]
+    list_select_related = ["article", "assigned_to", "clinician"]
     list_per_page = 50
     actions = [
         *[status_action(status) for status, _ in STATUS_MOVES],
@@ -157,11 +195,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    # Shown only on a request with a time: a booking.
+    booked_time_fieldset = (
+        "Booked time",
+        {"fields": ["clinician", "starts_at", "ends_at", "booking_reference", "day_link"]},
+    )
     # Staff write notes and choose who works a request; the status moves only through the
     # buttons and actions, which record its history. Everything else is the reader's.
     editable_fields = ["assigned_to", "staff_notes"]
     change_form_template = "admin/bookings/consultationrequest/change_form.html"
     change_list_template = "admin/bookings/consultationrequest/change_list.html"
+    day_template = "admin/bookings/consultationrequest/day.html"
+    cancel_template = "admin/bookings/consultationrequest/day_cancel.html"
 
     class Media:
         css = {"all": ["css/bookings.css"]}
@@ -170,8 +215,13 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         # Requests come from readers, through the form.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.starts_at is not None:
+            return [self.fieldsets[0], self.booked_time_fieldset, *self.fieldsets[1:]]
+        return self.fieldsets
+
     def get_readonly_fields(self, request, obj=None):
-        fields = flatten_fieldsets(self.fieldsets)
+        fields = flatten_fieldsets([*self.fieldsets, self.booked_time_fieldset])
         return [name for name in fields if name not in self.editable_fields]
 
     @admin.display(description="status", ordering="status")
@@ -180,6 +230,22 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             '<span class="bookings-badge bookings-badge--{}">{}</span>',
             obj.status,
             obj.get_status_display(),
+        )
+
+    @admin.display(description="booked for", ordering="starts_at")
+    def booked_for(self, obj):
+        if obj.starts_at is None:
+            return "—"
+        return f"{timezone.localtime(obj.starts_at):%a %d %b %H:%M}"
+
+    @admin.display(description="day")
+    def day_link(self, obj):
+        day = timezone.localdate(obj.starts_at)
+        return format_html(
+            '<a href="{}?date={}">All booked times on {}</a>',
+            self.day_url(),
+            day,
+            f"{day:%a %d %b}",
         )
 
     @admin.display(description="age", ordering="received_at")
@@ -262,6 +328,101 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             self.message_user(request, f"{changed} marked {changed.get_status_display().lower()}.")
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+    def get_urls(self):
+        day = path(
+            "day/",
+            self.admin_site.admin_view(self.day_view),
+            name="bookings_consultationrequest_day",
+        )
+        return [day, *super().get_urls()]
+
+    @staticmethod
+    def day_url() -> str:
+        return reverse("admin:bookings_consultationrequest_day")
+
+    def day_view(self, request):
+        """Each clinician's booked times on one day, with a button for each outcome to staff
+        who may change requests. Buttons post here; the outcome goes through the services."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.record_outcome(request)
+        asked_for = request.GET.get("date", "")
+        day = admin_day.parse_day(asked_for)
+        if day is None:
+            if asked_for not in {"", "today"}:
+                self.message_user(request, "That is not a date: here is today.", messages.WARNING)
+            day = timezone.localdate()
+        clinic_closures, clinicians = admin_day.day_schedule(day)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Booked times on {day:%A} {day.day} {day:%B %Y}",
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "today": timezone.localdate(),
+            "clinic_closures": clinic_closures,
+            "clinicians": clinicians,
+            "can_change": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, self.day_template, context)
+
+    def record_outcome(self, request):
+        """One button of the day view: attended, did not attend, or cancel (after a
+        confirmation page, since it emails the reader)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        booking_id = request.POST.get("booking", "")
+        booking = (
+            ConsultationRequest.objects.filter(pk=booking_id, starts_at__isnull=False)
+            .select_related("clinician")
+            .first()
+            if booking_id.isdigit()
+            else None
+        )
+        if booking is None:
+            raise Http404("No such booked time.")
+        outcome = request.POST.get("outcome")
+        if outcome not in admin_day.OUTCOME_LABELS:
+            return HttpResponseBadRequest("Unknown outcome.")
+        starts = timezone.localtime(booking.starts_at)
+        who = f"{booking.name} ({starts:%H:%M} with {booking.clinician.name})"
+        back = f"{self.day_url()}?date={starts.date().isoformat()}#booking-{booking.pk}"
+        if outcome != admin_day.CANCEL:
+            try:
+                consultation_booking_record_outcome(
+                    booking=booking, outcome=outcome, recorded_by=request.user
+                )
+            except BookingOutcomeRefused as refusal:
+                self.message_user(
+                    request, f"Nothing recorded for {who}: {refusal}.", messages.ERROR
+                )
+            else:
+                label = Status(outcome).label.lower()
+                self.message_user(request, f"{who} marked {label}.", messages.SUCCESS)
+        elif booking.status != Status.BOOKED:
+            label = booking.get_status_display().lower()
+            self.message_user(request, f"{who} was not cancelled: it is {label}.", messages.ERROR)
+        elif request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Cancel this booked time?",
+                "booking": booking,
+                "back": back,
+            }
+            return TemplateResponse(request, self.cancel_template, context)
+        else:
+            consultation_booking_cancel(booking=booking, cancelled_by=request.user)
+            told = (
+                "the reader is emailed that it is cancelled"
+                if booking.email
+                else "they have no email address: tell them by phone"
+            )
+            self.message_user(request, f"{who} cancelled: {told}.", messages.SUCCESS)
+        return HttpResponseRedirect(back)
 
     def changelist_view(self, request, extra_context=None):
         counts = {

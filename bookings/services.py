@@ -316,6 +316,42 @@ def consultation_booking_cancel(
     return cancelled
 
 
+class BookingOutcomeRefused(Exception):
+    """Whether the reader came cannot be recorded for this request, or not yet."""
+
+
+BOOKING_OUTCOMES = {ConsultationRequest.Status.ATTENDED, ConsultationRequest.Status.NO_SHOW}
+
+
+def consultation_booking_record_outcome(
+    *,
+    booking: ConsultationRequest,
+    outcome: str,
+    recorded_by: AbstractBaseUser | None,
+    now: datetime | None = None,
+) -> ConsultationRequest:
+    """Records whether the reader came to their booked time, attended or did not attend, with
+    who recorded it in the history. Only once the time has begun, and only for a booking that
+    is booked, or already recorded the other way (a slip corrected).
+
+    Raises BookingOutcomeRefused otherwise, saying why."""
+    outcome = ConsultationRequest.Status(outcome)
+    if outcome not in BOOKING_OUTCOMES:
+        raise ValueError(f"{outcome} is not an outcome of a booked time")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=booking.pk)
+        if locked.starts_at is None:
+            raise BookingOutcomeRefused("it is a call-back request, not a booked time")
+        if locked.status not in {ConsultationRequest.Status.BOOKED, *BOOKING_OUTCOMES}:
+            raise BookingOutcomeRefused(f"it is {locked.get_status_display().lower()}")
+        if locked.starts_at > now:
+            raise BookingOutcomeRefused("its time has not come yet")
+        return consultation_request_change_status(
+            consultation_request=locked, status=outcome, changed_by=recorded_by
+        )
+
+
 def consultation_request_assign(
     *, consultation_request: ConsultationRequest, assignee: AbstractBaseUser | None
 ) -> ConsultationRequest:

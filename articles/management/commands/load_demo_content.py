@@ -19,7 +19,7 @@ DEMO_PASSWORD = "unity-dev-only"
 DEMO_LOGINS = [
     ("editor", "Editors", "writes, schedules and publishes articles"),
     ("reviewer", "Clinical reviewers", "records articles' clinical reviews"),
-    ("receptionist", "Booking reviewers", "works consultation requests"),
+    ("receptionist", "Booking reviewers", "works consultation requests, keeps the diary"),
     ("administrator", None, "everything, staff accounts included"),
 ]
 
