@@ -42,7 +42,7 @@ class Clinician(models.Model):
     offers_free_consultations = models.BooleanField(
         default=False,
         help_text="Readers can book a free consultation with them at the times set under "
-        "“Consultation requests › Weekly hours”.",
+        "“Consultation requests › Clinicians' hours”.",
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from .models import ConsultationRequest, StatusChange
 from .services import (
     RELEASABLE,
     BookingOutcomeRefused,
+    SlotTaken,
     consultation_booking_cancel,
     consultation_booking_record_outcome,
     consultation_request_assign,
@@ -315,17 +316,27 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         """A button saves the page's notes, then acts through the service, which records it."""
         action = request.POST.get(BUTTON_NAME)
-        if action == RELEASE:
-            released = consultation_request_release(
-                consultation_request=obj, released_by=request.user
+        try:
+            if action == RELEASE:
+                released = consultation_request_release(
+                    consultation_request=obj, released_by=request.user
+                )
+                self.message_user(request, f"{released} released: both emails are on their way.")
+                return HttpResponseRedirect(request.path)
+            if action in Status.values:
+                changed = consultation_request_change_status(
+                    consultation_request=obj, status=action, changed_by=request.user
+                )
+                label = changed.get_status_display().lower()
+                self.message_user(request, f"{changed} marked {label}.")
+                return HttpResponseRedirect(request.path)
+        except SlotTaken:
+            self.message_user(
+                request,
+                "Its time has since been booked by someone else: nothing was changed. "
+                "Ask the reader to choose another time.",
+                messages.ERROR,
             )
-            self.message_user(request, f"{released} released: both emails are on their way.")
-            return HttpResponseRedirect(request.path)
-        if action in Status.values:
-            changed = consultation_request_change_status(
-                consultation_request=obj, status=action, changed_by=request.user
-            )
-            self.message_user(request, f"{changed} marked {changed.get_status_display().lower()}.")
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -432,25 +443,37 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), **counts})
 
     def change_status(self, request, queryset, status: str) -> None:
-        count = 0
+        count, taken = 0, 0
         for consultation_request in queryset:
-            if consultation_request.status != status:
+            if consultation_request.status == status:
+                continue
+            try:
                 consultation_request_change_status(
                     consultation_request=consultation_request,
                     status=status,
                     changed_by=request.user,
                 )
                 count += 1
+            except SlotTaken:
+                taken += 1
         label = Status(status).label.lower()
         self.message_user(request, f"{count} request(s) marked {label}.", messages.SUCCESS)
+        if taken:
+            message = (
+                f"{taken} left as they were: their time has since been booked by someone else."
+            )
+            self.message_user(request, message, messages.WARNING)
 
     @admin.action(description="Release from hold (sends both emails)", permissions=["change"])
     def release_from_hold(self, request, queryset):
         count = 0
         for consultation_request in queryset.filter(status__in=RELEASABLE):
-            consultation_request_release(
-                consultation_request=consultation_request, released_by=request.user
-            )
+            try:
+                consultation_request_release(
+                    consultation_request=consultation_request, released_by=request.user
+                )
+            except SlotTaken:
+                continue  # a spam booking whose time someone else has since booked
             count += 1
         self.message_user(request, f"{count} request(s) released.", messages.SUCCESS)
 

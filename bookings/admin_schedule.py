@@ -23,24 +23,10 @@ from django.utils.html import format_html, format_html_join
 
 from articles.models import Clinician
 
-from .models import BookingPolicy, Closure, WeeklyHours
+from .models import BookingPolicy, ClinicianHours, Closure, WeeklyHours
 
 # How many clinic-wide closures a clinician's page lists, soonest first.
 CLINIC_CLOSURES_SHOWN = 5
-
-
-class ClinicianHours(Clinician):
-    """A clinician as the bookings side sees them: when they offer free consultations.
-
-    A proxy, so it stores nothing of its own; it exists so that the clinic's diary has its own
-    admin page and permissions, apart from the clinician's public profile (articles' admin).
-    """
-
-    class Meta:
-        proxy = True
-        app_label = "bookings"
-        verbose_name = "clinician's hours"
-        verbose_name_plural = "clinicians' hours"
 
 
 class ClinicTimeWidget(widgets.AdminTimeWidget):

@@ -232,7 +232,9 @@ def consultation_request_change_status(
     status: str,
     changed_by: AbstractBaseUser | None,
 ) -> ConsultationRequest:
-    """Moves a request to another status and writes who did it, and when, to its history."""
+    """Moves a request to another status and writes who did it, and when, to its history.
+
+    Raises SlotTaken when that would give a booked time back to someone whose slot was taken."""
     status = ConsultationRequest.Status(status)
     with transaction.atomic():
         locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
@@ -251,7 +253,12 @@ def consultation_request_change_status(
         if status == ConsultationRequest.Status.CONTACTED and locked.contacted_at is None:
             locked.contacted_at = now
             update_fields.append("contacted_at")
-        locked.save(update_fields=update_fields)
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=update_fields)
+        except IntegrityError:
+            # A cancelled booking moved back to booked after its time went to someone else.
+            raise SlotTaken("that time has been booked by someone else") from None
     return locked
 
 

@@ -1,11 +1,14 @@
+import importlib
 import os
 import time
 
 import pytest
 import redis
 from aiosmtpd.controller import Controller
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache, caches
+from django.db.migrations import RunPython
 
 from bookings import antispam
 from tests.articles.factories import ArticleFactory, TopicFactory
@@ -129,17 +132,12 @@ def form_data():
 
 @pytest.fixture
 def booking_reviewers_group() -> Group:
-    """The group the data migration makes (made again if a transactional test flushed it)."""
-    group, created = Group.objects.get_or_create(name="Booking reviewers")
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="bookings",
-                codename__in=[
-                    "view_consultationrequest",
-                    "change_consultationrequest",
-                    "view_statuschange",
-                ],
-            )
-        )
-    return group
+    """The group the data migrations make (made again, by them, if a transactional test
+    flushed it)."""
+    if not Group.objects.filter(name="Booking reviewers").exists():
+        for migration in ("0002_booking_reviewers_group", "0007_receptionists_manage_the_schedule"):
+            module = importlib.import_module(f"bookings.migrations.{migration}")
+            for operation in module.Migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(django_apps, None)
+    return Group.objects.get(name="Booking reviewers")

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from articles.models import Clinician
+
 
 class BookingPolicy(models.Model):
     """One row: how hours become slots. Staff change it in admin, without a deploy."""
@@ -143,3 +145,16 @@ class Closure(models.Model):
     def __str__(self):
         who = self.clinician.name if self.clinician else "Whole clinic"
         return f"{who}: {self.get_kind_display()} {self.starts_at:%d %b %Y %H:%M}"
+
+
+class ClinicianHours(Clinician):
+    """A clinician as the bookings side sees them: when they offer free consultations.
+
+    A proxy, so it stores nothing of its own; it exists so that the clinic's diary has its own
+    admin page and permissions, apart from the clinician's public profile (articles' admin).
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "clinician's hours"
+        verbose_name_plural = "clinicians' hours"

@@ -13,7 +13,13 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "unity-dev-only"
 ARTICLES = {"articles.article", "articles.clinician", "articles.topic"}
-REQUESTS = {"bookings.consultationrequest"}
+# The requests, and the clinic's diary (hours, closures, booking policy).
+REQUESTS = {
+    "bookings.consultationrequest",
+    "bookings.clinicianhours",
+    "bookings.closure",
+    "bookings.bookingpolicy",
+}
 
 
 @pytest.fixture

@@ -26,10 +26,19 @@ def act(client, action, requests):
 def test_the_reviewers_group_is_created_by_migration_with_the_bookings_permissions():
     group = Group.objects.get(name="Booking reviewers")
 
+    diary = [
+        f"{action}_{model}"
+        for model, actions in [
+            ("clinicianhours", ["view", "change"]),
+            ("weeklyhours", ["view", "add", "change", "delete"]),
+            ("closure", ["view", "add", "change", "delete"]),
+            ("bookingpolicy", ["view", "change"]),
+        ]
+        for action in actions
+    ]
+    requests = ["view_consultationrequest", "change_consultationrequest", "view_statuschange"]
     assert set(group.permissions.values_list("content_type__app_label", "codename")) == {
-        ("bookings", "view_consultationrequest"),
-        ("bookings", "change_consultationrequest"),
-        ("bookings", "view_statuschange"),
+        ("bookings", codename) for codename in requests + diary
     }
 
 

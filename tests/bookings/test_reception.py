@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookings.models import ConsultationRequest, StatusChange
+from tests.articles.factories import ClinicianFactory
 from tests.bookings.factories import ConsultationRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,24 @@ def test_the_csv_opens_in_excel_with_welsh_names_and_clinic_times(reviewer_clien
     # Summer time in London: 09:30 there, one format for every date-time column.
     assert row["received"] == row["contacted"] == "2026-07-01 09:30"
     assert row["reply due by"] == "2026-07-02 18:00"
+
+
+def test_rebooking_a_cancelled_time_someone_else_has_taken_is_refused_kindly(reviewer_client):
+
+    clinician = ClinicianFactory()
+    starts = timezone.now() + datetime.timedelta(days=3)
+    slot = {
+        "clinician": clinician,
+        "starts_at": starts,
+        "ends_at": starts + datetime.timedelta(minutes=20),
+    }
+    cancelled = ConsultationRequestFactory(status="cancelled", **slot)
+    ConsultationRequestFactory(status="booked", **slot)
+
+    response = press(reviewer_client, cancelled, "booked")
+
+    assert response.status_code == 302
+    cancelled.refresh_from_db()
+    assert cancelled.status == "cancelled"
+    page = reviewer_client.get(change_url(cancelled)).text
+    assert "booked by someone else" in page

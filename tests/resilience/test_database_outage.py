@@ -80,6 +80,31 @@ def test_a_consultation_request_is_never_half_saved(client, form_data):
     assert DBTaskResult.objects.count() == 2
 
 
+def test_a_reader_whose_booking_meets_the_outage_keeps_what_they_typed(client, form_data, article):
+    """Every query fails, those the 503 page might make too: the form comes back refilled,
+    drawn without the database, ready to send again once it is back."""
+    with database_fails():
+        response = client.post(reverse("bookings:book"), form_data(article=article.slug))
+
+    assert response.status_code == 503
+    page = response.text
+    assert "briefly unavailable" in page
+    assert "Your answers are below" in page
+    assert 'action="/book/"' in page
+    assert 'value="Zoë Ångström"' in page
+    assert 'value="zoe@example.com"' in page
+    assert "It hurts when I bend.\nWorse in the mornings." in page
+    assert f'name="article" value="{article.slug}"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert "no-store" in response["Cache-Control"]  # what they typed is kept by no cache
+    assert not ConsultationRequest.objects.exists()
+
+    response = client.post(reverse("bookings:book"), form_data(article=article.slug))
+
+    assert response.status_code == 302
+    assert ConsultationRequest.objects.get().article == article
+
+
 def test_the_admin_shows_the_503_page_too(admin_client):
     with database_fails(when=lambda sql: "articles_article" in sql):
         response = admin_client.get(reverse("admin:articles_article_changelist"))
