@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -45,22 +46,43 @@ class ConsultationRequestDuplicate(Exception):
         self.existing = existing
 
 
+class Answers(TypedDict, total=False):
+    """What a reader tells us, in a request or a booking, named as the model stores it."""
+
+    name: Required[str]
+    email: Required[str]
+    phone: PhoneNumber | str | None
+    help_with: str
+    contact_method: str
+    preferred_times: Sequence[str]
+    message: str
+    consent_version: str | None
+    article: Article | None
+    referrer: str
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+
+
+def _new(answers: Answers, *, screening: Screening, status: str, **time) -> ConsultationRequest:
+    """An unsaved request from the reader's answers, the screening's verdict and, for a
+    booking, its time (clinician_id, starts_at, ends_at)."""
+    return ConsultationRequest(
+        **{
+            **answers,
+            "phone": answers.get("phone") or "",
+            "preferred_times": list(answers.get("preferred_times", ())),
+            "consent_version": answers.get("consent_version") or settings.BOOKINGS_CONSENT_VERSION,
+        },
+        client_hash=screening.client_hash,
+        screening_reason=screening.reason,
+        status=status,
+        **time,
+    )
+
+
 def consultation_request_create(
-    *,
-    name: str,
-    email: str,
-    help_with: str,
-    contact_method: str,
-    phone: PhoneNumber | str | None = None,
-    preferred_times: Sequence[str] = (),
-    message: str = "",
-    consent_version: str | None = None,
-    article: Article | None = None,
-    referrer: str = "",
-    utm_source: str = "",
-    utm_medium: str = "",
-    utm_campaign: str = "",
-    screening: Screening | None = None,
+    *, screening: Screening | None = None, **answers: Unpack[Answers]
 ) -> ConsultationRequest:
     """Stores a request and, when screening accepted it, enqueues its two emails in the same
     transaction: the task rows are the outbox, so the request and its emails commit together.
@@ -69,24 +91,8 @@ def consultation_request_create(
     Raises ConsultationRequestDuplicate when the same answers were already sent today.
     """
     screening = screening or Screening(client_hash="")
-    consultation_request = ConsultationRequest(
-        name=name,
-        email=email,
-        phone=phone or "",
-        help_with=help_with,
-        contact_method=contact_method,
-        preferred_times=list(preferred_times),
-        message=message,
-        consent_version=consent_version or settings.BOOKINGS_CONSENT_VERSION,
-        article=article,
-        referrer=referrer,
-        utm_source=utm_source,
-        utm_medium=utm_medium,
-        utm_campaign=utm_campaign,
-        client_hash=screening.client_hash,
-        screening_reason=screening.reason,
-        status=STATUS_ON_ARRIVAL[screening.verdict],
-    )
+    status = STATUS_ON_ARRIVAL[screening.verdict]
+    consultation_request = _new(answers, screening=screening, status=status)
     _store(consultation_request, screening)
     return consultation_request
 
@@ -97,20 +103,10 @@ class SlotTaken(Exception):
 
 def consultation_booking_create(
     *,
-    name: str,
-    email: str,
     starts_at: datetime,
     clinician_id: int | None = None,
-    help_with: str = "",
-    phone: PhoneNumber | str | None = None,
-    message: str = "",
-    consent_version: str | None = None,
-    article: Article | None = None,
-    referrer: str = "",
-    utm_source: str = "",
-    utm_medium: str = "",
-    utm_campaign: str = "",
     screening: Screening | None = None,
+    **answers: Unpack[Answers],
 ) -> ConsultationRequest:
     """Books a free consultation at `starts_at` with that clinician, or with None any clinician
     free then. The slot is checked against the schedule now, and the database refuses a time
@@ -132,21 +128,9 @@ def consultation_booking_create(
         slot = availability.is_free(clinician_id=candidate, starts_at=starts_at, now=now)
         if slot is None:
             continue
-        booking = ConsultationRequest(
-            name=name,
-            email=email,
-            phone=phone or "",
-            help_with=help_with,
-            contact_method=ConsultationRequest.ContactMethod.EMAIL,
-            message=message,
-            consent_version=consent_version or settings.BOOKINGS_CONSENT_VERSION,
-            article=article,
-            referrer=referrer,
-            utm_source=utm_source,
-            utm_medium=utm_medium,
-            utm_campaign=utm_campaign,
-            client_hash=screening.client_hash,
-            screening_reason=screening.reason,
+        booking = _new(
+            {"contact_method": ConsultationRequest.ContactMethod.EMAIL, **answers},
+            screening=screening,
             status=status,
             clinician_id=slot.clinician_id,
             starts_at=slot.starts_at,
