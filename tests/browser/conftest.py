@@ -8,7 +8,10 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
 from playwright.sync_api import sync_playwright
+
+from tests.articles.factories import ArticleFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
@@ -29,6 +32,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 # WCAG 2.2 SC 1.4.10: a 1280 px wide desktop browser zoomed to 400%. Not a mobile context, where
 # Chromium would widen the layout viewport to fit content that overflows and hide the overflow.
 NARROW = {"viewport": {"width": 320, "height": 640}}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# The password of every member of staff the browser tests make.
+STAFF_PASSWORD = "a-long-test-password"
 SERIOUS_IMPACTS = {"serious", "critical"}
 
 
@@ -54,28 +61,79 @@ def browser():
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    page = context.new_page()
-    yield page
-    context.close()
+def page_for(browser, live_server):
+    """Opens a page on the live server in a browser context of its own, made with the given
+    options (PHONE, NARROW, LAPTOP, DESKTOP); the contexts close after the test."""
+    contexts = []
+
+    def open_page(options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def narrow_page(browser, live_server):
+def phone_page(page_for):
+    return page_for(PHONE)
+
+
+@pytest.fixture
+def narrow_page(page_for):
     """A page 320 CSS pixels wide, where every page must reflow into one column."""
-    context = browser.new_context(base_url=live_server.url, **NARROW)
-    page = context.new_page()
-    yield page
-    context.close()
+    return page_for(NARROW)
 
 
 @pytest.fixture
-def desktop_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+def laptop_page(page_for):
+    """The reception desk's laptop."""
+    return page_for(LAPTOP)
+
+
+@pytest.fixture
+def desktop_page(page_for):
+    return page_for(DESKTOP)
+
+
+@pytest.fixture
+def article(topic):
+    """The article readers book from, with the title they see on the way."""
+    return ArticleFactory(title="Why does my lower back hurt?", topics=[topic])
+
+
+@pytest.fixture
+def booking_staff(django_user_model, booking_reviewers_group):
+    """Makes a member of staff in the Booking reviewers group, who signs in with STAFF_PASSWORD."""
+
+    def make(username, **fields):
+        user = django_user_model.objects.create_user(
+            username=username, password=STAFF_PASSWORD, is_staff=True, **fields
+        )
+        user.groups.add(booking_reviewers_group)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def receptionist(booking_staff):
+    return booking_staff("reception")
+
+
+@pytest.fixture
+def sign_in():
+    """Signs a member of staff in to the admin on a page, with the password the tests give."""
+
+    def sign_in(page, username, password=STAFF_PASSWORD):
+        page.goto(f"/{django_settings.ADMIN_URL}")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    return sign_in
 
 
 @pytest.fixture

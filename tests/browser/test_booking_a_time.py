@@ -9,18 +9,9 @@ from playwright.sync_api import expect
 
 from bookings import availability
 from bookings.models import ConsultationRequest
-from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.bookings.clinic_hours import EVERY_DAY, clinician_with_hours, policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(
-        title="Why does my lower back hurt?",
-        topics=[TopicFactory(name="Low back pain", slug="low-back-pain")],
-    )
 
 
 @pytest.fixture

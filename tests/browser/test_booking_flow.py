@@ -7,28 +7,13 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from bookings.models import ConsultationRequest
-from tests.articles.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"
-
 
 @pytest.fixture
-def article():
-    return ArticleFactory(
-        title="Why does my lower back hurt?",
-        topics=[TopicFactory(name="Low back pain", slug="low-back-pain")],
-    )
-
-
-@pytest.fixture
-def booking_reviewer(django_user_model, booking_reviewers_group):
-    user = django_user_model.objects.create_user(
-        username="sam", password=PASSWORD, is_staff=True, first_name="Sam"
-    )
-    user.groups.add(booking_reviewers_group)
-    return user
+def booking_reviewer(booking_staff):
+    return booking_staff("sam", first_name="Sam")
 
 
 def test_reader_on_a_phone_books_from_an_article_and_staff_pick_it_up(
@@ -38,6 +23,7 @@ def test_reader_on_a_phone_books_from_an_article_and_staff_pick_it_up(
     booking_reviewer,
     serious_accessibility_violations,
     settings,
+    sign_in,
 ):
     settings.BOOKINGS_MIN_FILL_SECONDS = 0  # No waiting in tests: a person is never this quick.
     page = phone_page
@@ -91,10 +77,7 @@ def test_reader_on_a_phone_books_from_an_article_and_staff_pick_it_up(
 
     # Staff sign in, find the request, take it and mark it contacted.
     staff = desktop_page
-    staff.goto(f"/{django_settings.ADMIN_URL}")
-    staff.get_by_label("Username").fill("sam")
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Log in").click()
+    sign_in(staff, booking_reviewer.username)
     expect(staff.get_by_text("1 new consultation request")).to_be_visible()
     staff.get_by_role("link", name="1 new consultation request").click()
 

@@ -13,25 +13,10 @@ from tests.bookings.factories import ConsultationRequestFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def laptop_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **LAPTOP)
-    page = context.new_page()
-    yield page
-    context.close()
-
 
 def test_a_receptionist_marks_a_reader_attended_from_the_day_view_on_a_laptop(
-    laptop_page, django_user_model, booking_reviewers_group, serious_accessibility_violations
+    laptop_page, receptionist, sign_in, serious_accessibility_violations
 ):
-    receptionist = django_user_model.objects.create_user(
-        username="reception", password=PASSWORD, is_staff=True
-    )
-    receptionist.groups.add(booking_reviewers_group)
     priya = ClinicianFactory(name="Priya Raman", offers_free_consultations=True)
     tom = ClinicianFactory(name="Tom Adeyemi", offers_free_consultations=True)
     # Begun a minute ago, so whether the reader came can be recorded.
@@ -53,10 +38,7 @@ def test_a_receptionist_marks_a_reader_attended_from_the_day_view_on_a_laptop(
     )
 
     page = laptop_page
-    page.goto(f"/{django_settings.ADMIN_URL}")
-    page.get_by_label("Username").fill("reception")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, receptionist.username)
     page.goto(f"/{django_settings.ADMIN_URL}bookings/consultationrequest/")
     page.get_by_role("link", name="Booked times by day").click()
     day = timezone.localdate(started)

@@ -12,25 +12,8 @@ from tests.bookings.factories import ConsultationRequestFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
-
-@pytest.fixture
-def laptop_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **LAPTOP)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_a_receptionist_sees_the_whole_list_on_a_1366_px_laptop(
-    laptop_page, django_user_model, booking_reviewers_group
-):
-    receptionist = django_user_model.objects.create_user(
-        username="reception", password=PASSWORD, is_staff=True
-    )
-    receptionist.groups.add(booking_reviewers_group)
+def test_a_receptionist_sees_the_whole_list_on_a_1366_px_laptop(laptop_page, receptionist, sign_in):
     article = ArticleFactory(
         title="Struggling with low back pain while running long distances on hard roads"
     )
@@ -45,10 +28,7 @@ def test_a_receptionist_sees_the_whole_list_on_a_1366_px_laptop(
     ConsultationRequestFactory(name="Held Reader", status="held")
 
     page = laptop_page
-    page.goto(f"/{django_settings.ADMIN_URL}")
-    page.get_by_label("Username").fill("reception")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, receptionist.username)
     page.get_by_role("link", name="1 on hold").click()
     expect(page.get_by_role("row").filter(has_text="Held Reader")).to_be_visible()
     page.goto(f"/{django_settings.ADMIN_URL}bookings/consultationrequest/")
