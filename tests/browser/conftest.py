@@ -76,26 +76,22 @@ def page_for(browser, live_server):
         context.close()
 
 
-@pytest.fixture
-def phone_page(page_for):
-    return page_for(PHONE)
+def page_fixture(name, options, description):
+    """A fixture, called name, that gives the test a page opened with these options."""
+
+    def page(page_for):
+        return page_for(options)
+
+    page.__doc__ = description
+    return pytest.fixture(page, name=name)
 
 
-@pytest.fixture
-def narrow_page(page_for):
-    """A page 320 CSS pixels wide, where every page must reflow into one column."""
-    return page_for(NARROW)
-
-
-@pytest.fixture
-def laptop_page(page_for):
-    """The reception desk's laptop."""
-    return page_for(LAPTOP)
-
-
-@pytest.fixture
-def desktop_page(page_for):
-    return page_for(DESKTOP)
+phone_page = page_fixture("phone_page", PHONE, "A phone, held upright.")
+narrow_page = page_fixture(
+    "narrow_page", NARROW, "320 CSS pixels wide, where every page must reflow into one column."
+)
+laptop_page = page_fixture("laptop_page", LAPTOP, "The reception desk's laptop.")
+desktop_page = page_fixture("desktop_page", DESKTOP, "A desktop browser window.")
 
 
 @pytest.fixture
