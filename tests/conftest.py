@@ -1,6 +1,5 @@
 import importlib
 import os
-import time
 
 import pytest
 import redis
@@ -10,9 +9,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache, caches
 from django.db.migrations import RunPython
 
-from bookings import antispam
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.mail_server import Inbox, free_port
+from tests.reader_answers import reader_answers
 from unity_site.page_cache import forget_local_copies
 
 
@@ -106,26 +105,12 @@ def form_data():
     """What a reader fills in, with a form-shown token from long enough ago."""
 
     def make(**overrides):
-        data = {
-            "name": "Zoë Ångström",
-            "email": "zoe@example.com",
-            "phone": "07912 345678",
-            "help_with": "Low back pain",
+        call_back = {
             "contact_method": "phone",
             "preferred_times": ["weekday_morning", "saturday"],
             "message": "It hurts when I bend.\nWorse in the mornings.",
-            "consent": "on",
-            "article": "",
-            "referrer": "",
-            "utm_source": "",
-            "utm_medium": "",
-            "utm_campaign": "",
-            # Shown ten minutes ago: not too fast for a person, not too old to be trusted.
-            "form_shown_at": antispam.form_shown_token(now=time.time() - 600),
-            "website": "",
         }
-        data.update(overrides)
-        return {key: value for key, value in data.items() if value is not None}
+        return reader_answers(**(call_back | overrides))
 
     return make
 

@@ -5,7 +5,6 @@ has just taken is explained kindly, and the booking's page is reached by its sig
 import datetime
 import html
 import re
-import time
 
 import pytest
 import time_machine
@@ -19,6 +18,7 @@ from bookings import antispam, views
 from bookings.models import Closure, ConsultationRequest
 from bookings.services import SlotTaken, consultation_booking_create
 from tests.bookings.clinic_hours import LONDON, clinician_with_hours, policy, slot_value
+from tests.reader_answers import reader_answers, send_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -73,24 +73,7 @@ def field_value(page: str, name: str) -> str:
 
 
 def booking_data(**overrides) -> dict[str, str]:
-    data = {
-        "slot": slot_value(at(MONDAY, 9)),
-        "name": "Zoë Ångström",
-        "email": "zoe@example.com",
-        "phone": "07912 345678",
-        "help_with": "Low back pain",
-        "consent": "on",
-        "article": "",
-        "referrer": "",
-        "utm_source": "",
-        "utm_medium": "",
-        "utm_campaign": "",
-        # Shown ten minutes ago: not too fast for a person, not too old to be trusted.
-        "form_shown_at": antispam.form_shown_token(now=time.time() - 600),
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    return reader_answers(**({"slot": slot_value(at(MONDAY, 9))} | overrides))
 
 
 def test_the_free_times_are_grouped_by_day_in_clinic_time_and_book_without_javascript(
@@ -315,10 +298,7 @@ def test_a_time_the_database_refuses_is_offered_no_more(client, priya, monkeypat
 
 
 def test_the_same_booking_sent_twice_is_one_booking_shown_again(client, priya):
-    data = booking_data()
-
-    first = client.post(BOOK_TIME, data)
-    again = client.post(BOOK_TIME, data)
+    first, again = send_twice(client, BOOK_TIME, booking_data())
 
     assert ConsultationRequest.objects.count() == 1
     assert DBTaskResult.objects.count() == 2

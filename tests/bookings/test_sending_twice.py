@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import antispam
 from bookings.models import ConsultationRequest
+from tests.reader_answers import send_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,7 @@ BOOK = reverse("bookings:book")
 
 
 def test_sending_the_same_form_again_stores_one_request_and_says_we_have_it(client, form_data):
-    data = form_data()
-
-    first = client.post(BOOK, data)
-    again = client.post(BOOK, data)
+    first, again = send_twice(client, BOOK, form_data())
 
     assert ConsultationRequest.objects.count() == 1
     assert DBTaskResult.objects.count() == 2
