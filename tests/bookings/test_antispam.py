@@ -26,6 +26,12 @@ def send(client, data, **extra):
     return response
 
 
+def send_from(client, form_data, senders):
+    """Sends a request from each (name, client address) in turn."""
+    for name, address in senders:
+        send(client, form_data(name=name), REMOTE_ADDR=address)
+
+
 def statuses():
     return list(ConsultationRequest.objects.order_by("pk").values_list("status", flat=True))
 
@@ -141,9 +147,9 @@ def test_a_flood_from_one_address_is_held_and_sends_nothing_beyond_the_limit(
 def test_the_rate_limit_is_per_client(client, form_data, settings):
     settings.BOOKINGS_RATE_LIMIT = "1/h"
 
-    send(client, form_data(name="First"), REMOTE_ADDR="192.0.2.1")
-    send(client, form_data(name="Second"), REMOTE_ADDR="192.0.2.2")
-    send(client, form_data(name="Third"), REMOTE_ADDR="192.0.2.1")
+    send_from(
+        client, form_data, [("First", "192.0.2.1"), ("Second", "192.0.2.2"), ("Third", "192.0.2.1")]
+    )
 
     assert statuses() == ["new", "new", "held"]
 
@@ -181,9 +187,8 @@ def test_an_ipv6_client_counts_as_its_whole_64(client, form_data, settings):
     """One IPv6 client can pick any address in its /64: the limit counts them as one."""
     settings.BOOKINGS_RATE_LIMIT = "1/h"
 
-    send(client, form_data(name="First"), REMOTE_ADDR="2001:db8:1:2::1")
-    send(client, form_data(name="Second"), REMOTE_ADDR="2001:db8:1:2:ffff::9")
-    send(client, form_data(name="Elsewhere"), REMOTE_ADDR="2001:db8:1:3::1")
+    same_64 = [("First", "2001:db8:1:2::1"), ("Second", "2001:db8:1:2:ffff::9")]
+    send_from(client, form_data, [*same_64, ("Elsewhere", "2001:db8:1:3::1")])
 
     assert statuses() == ["new", "held", "new"]
 
