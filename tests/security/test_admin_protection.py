@@ -37,6 +37,12 @@ def sign_in(client, username, password, address="192.0.2.10", **headers):
     )
 
 
+def guess_until_locked_out(client, settings, address="192.0.2.10"):
+    """Wrong passwords for "physio" from one address, as many as lock the account."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "physio", "guess", address=address)
+
+
 def signed_in(client) -> bool:
     return client.get("/admin/").status_code == 200
 
@@ -53,8 +59,7 @@ def test_wrong_passwords_for_an_account_lock_it_for_the_cool_off_only(
 ):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        for _ in range(settings.AXES_FAILURE_LIMIT):
-            sign_in(client, "physio", "guess")
+        guess_until_locked_out(client, settings)
 
         with caplog.at_level(logging.WARNING):
             refused = sign_in(client, "physio", PASSWORD)
@@ -76,8 +81,7 @@ def test_wrong_passwords_for_an_account_lock_it_for_the_cool_off_only(
 
 def test_a_refused_member_of_staff_is_told_how_long_to_wait_and_what_to_do(client, staff, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "physio", "guess")
+    guess_until_locked_out(client, settings)
 
     refused = sign_in(client, "physio", PASSWORD)
 
@@ -94,8 +98,7 @@ def test_a_refused_member_of_staff_is_told_how_long_to_wait_and_what_to_do(clien
 
 
 def test_guesses_from_elsewhere_do_not_lock_a_member_of_staff_out(client, staff, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "physio", "guess", address="198.51.100.66")
+    guess_until_locked_out(client, settings, address="198.51.100.66")
 
     assert sign_in(client, "physio", PASSWORD, address="198.51.100.66").status_code == 429
     assert sign_in(client, "physio", PASSWORD, address="203.0.113.7").status_code == 302
@@ -131,8 +134,7 @@ def test_an_ipv6_client_is_counted_by_its_64_network(client, staff, settings):
 
 def test_the_refusal_says_when_to_try_again(client, staff, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "physio", "guess")
+    guess_until_locked_out(client, settings)
 
     refused = sign_in(client, "physio", PASSWORD)
 
