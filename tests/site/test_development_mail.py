@@ -2,15 +2,13 @@
 
 import io
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 from django.core.mail import EmailMultiAlternatives
 
+from tests.site.checkout import run_in_checkout
 from unity_site.mail import ReadableConsoleEmailBackend
 
-ROOT = Path(__file__).resolve().parents[2]
 LONG_LINE = " ".join(["Your first visit costs £20, and Siân will see you."] * 6)
 
 
@@ -84,16 +82,9 @@ def send_in_development(email_url: str | None) -> str:
         "from django.core.mail import EmailMessage; "
         "EmailMessage('Siân Llŷr: £20', 'Dear Siân Llŷr, £20.', to=['sian@example.com']).send()"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return run_in_checkout(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script], env
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_development_prints_emails_readably_by_default():

@@ -2,10 +2,9 @@
 commands without running them)."""
 
 import os
-import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.site.checkout import run_in_checkout
+
 # What the developer's shell or an enclosing `make test` might set, which these tests set alone.
 UNSET = ("SITE_URL", "ADDRESS", "PORT", "DJANGO_LOG_FORMAT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
 
@@ -13,21 +12,13 @@ UNSET = ("SITE_URL", "ADDRESS", "PORT", "DJANGO_LOG_FORMAT", "MAKEFLAGS", "MFLAG
 def make_run(*arguments: str, **environment: str) -> dict[str, str]:
     """The command `make run` would run for each of load_demo_content, db_worker, runserver."""
     env = {key: value for key, value in os.environ.items() if key not in UNSET} | environment
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-n", "run", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
+    printed = run_in_checkout(["make", "--no-print-directory", "-n", "run", *arguments], env)
     commands = {}
-    for line in result.stdout.splitlines():
+    for line in printed.splitlines():
         for name in ("load_demo_content", "db_worker", "runserver"):
             if f"manage.py {name}" in line:
                 commands[name] = line
-    assert set(commands) == {"load_demo_content", "db_worker", "runserver"}, result.stdout
+    assert set(commands) == {"load_demo_content", "db_worker", "runserver"}, printed
     return commands
 
 
