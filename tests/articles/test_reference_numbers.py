@@ -45,6 +45,11 @@ def existing_references_data(article, *rows):
     return data
 
 
+def numbers_and_authors(article) -> list[tuple[int, str]]:
+    """The article's references in order, as (number, author)."""
+    return [(reference.position, reference.author) for reference in article.references.all()]
+
+
 @pytest.mark.django_db
 def test_two_references_with_the_same_number_are_refused_with_a_clear_error(editor_client, topic):
     data = article_form_data(ClinicianFactory(), topic, **{"references-1-position": "1"})
@@ -84,7 +89,7 @@ def test_references_left_without_a_number_are_numbered_after_the_others(editor_c
     response = post_article(editor_client, data, article)
 
     assert response.status_code == 302, response.context["errors"]
-    assert [(r.position, r.author) for r in article.references.all()] == [
+    assert numbers_and_authors(article) == [
         (1, "NHS"),
         (5, "NHS"),
         (6, "Versus Arthritis"),
@@ -121,11 +126,7 @@ def test_editors_can_swap_two_references_numbers(editor_client, topic):
     response = post_article(editor_client, data, article)
 
     assert response.status_code == 302, response.context["errors"]
-    assert [(r.position, r.author) for r in article.references.all()] == [
-        (1, "CSP"),
-        (2, "NHS"),
-        (3, "Bupa UK"),
-    ]
+    assert numbers_and_authors(article) == [(1, "CSP"), (2, "NHS"), (3, "Bupa UK")]
 
 
 @pytest.mark.django_db
