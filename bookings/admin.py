@@ -60,10 +60,7 @@ def status_action(status: Status):
 class TodayFilter(QuerySetMethodFilter):
     title = "reception"
     parameter_name = "reception"
-    options = [
-        ("today", "Today: awaiting a reply", "awaiting_reply"),
-        ("overdue", "Overdue reply", "overdue"),
-    ]
+    options = [("today", "Today", "awaiting_reply"), ("overdue", "Overdue", "overdue")]
 
 
 class EmailDeliveryFilter(QuerySetMethodFilter):

@@ -56,7 +56,7 @@ class RequestEmail:
 
 
 STAFF_NOTIFICATION = RequestEmail("staff", "staff_notified_at", emails.staff_notification)
-REQUESTER_CONFIRMATION = RequestEmail(
+CONFIRMATION = RequestEmail(
     "confirmation", "confirmation_sent_at", emails.requester_confirmation, _not_cancelled
 )
 BOOKING_CANCELLATION = RequestEmail(
@@ -64,31 +64,20 @@ BOOKING_CANCELLATION = RequestEmail(
 )
 
 
+# Each task is the email it sends and itself, to enqueue again for a retry.
 @task
 def send_staff_notification(request_id: int, attempt: int = 1) -> str:
-    return send_request_email(
-        STAFF_NOTIFICATION, request_id=request_id, attempt=attempt, retry=send_staff_notification
-    )
+    return send_request_email(STAFF_NOTIFICATION, send_staff_notification, request_id, attempt)
 
 
 @task
 def send_requester_confirmation(request_id: int, attempt: int = 1) -> str:
-    return send_request_email(
-        REQUESTER_CONFIRMATION,
-        request_id=request_id,
-        attempt=attempt,
-        retry=send_requester_confirmation,
-    )
+    return send_request_email(CONFIRMATION, send_requester_confirmation, request_id, attempt)
 
 
 @task
 def send_booking_cancellation(request_id: int, attempt: int = 1) -> str:
-    return send_request_email(
-        BOOKING_CANCELLATION,
-        request_id=request_id,
-        attempt=attempt,
-        retry=send_booking_cancellation,
-    )
+    return send_request_email(BOOKING_CANCELLATION, send_booking_cancellation, request_id, attempt)
 
 
 @task
@@ -129,7 +118,7 @@ def retry_delay(attempt: int) -> timedelta | None:
     return RETRY_DELAYS[attempt - 1]
 
 
-def send_request_email(email: RequestEmail, *, request_id: int, attempt: int, retry) -> str:
+def send_request_email(email: RequestEmail, retry, request_id: int, attempt: int, /) -> str:
     """Sends one email of a request, once; on failure, notes it and enqueues `retry` for later."""
     sent_field = email.sent_field
     with transaction.atomic():

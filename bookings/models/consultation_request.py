@@ -3,6 +3,8 @@
 Business rules live in services.py; these models only describe what is stored.
 """
 
+import base64
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -24,6 +26,19 @@ def new_booking_reference() -> str:
     """e.g. "K7QM-4XP2": short enough to read out, far too many to guess."""
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"{code[:4]}-{code[4:]}"
+
+
+def manage_token_for(booking_reference: str) -> str:
+    """The secret in a booking's manage link: 256 bits of HMAC, keyed with SECRET_KEY, of its
+    reference. Only its hash is stored (manage_token_hash); the worker and the booking's page
+    work it out again to put it in the link (docs/bookings.md, "Changing or cancelling a
+    booking")."""
+    digest = salted_hmac("bookings.manage-link", booking_reference, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def manage_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class TsTzRange(Func):
@@ -172,11 +187,7 @@ class ConsultationRequest(models.Model):
 
     # A time the reader booked themselves; empty for a call-back request.
     clinician = models.ForeignKey(
-        "articles.Clinician",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultations",
+        "articles.Clinician", models.PROTECT, null=True, blank=True, related_name="consultations"
     )
     starts_at = models.DateTimeField("consultation starts", null=True, blank=True)
     ends_at = models.DateTimeField("consultation ends", null=True, blank=True)
@@ -185,6 +196,11 @@ class ConsultationRequest(models.Model):
     )
     # The calendar invite's SEQUENCE: raised each time the booked time changes.
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The SHA-256 of the secret in the reader's link to change or cancel their booking; never
+    # the secret itself. Empty for call-back requests and bookings made before links existed.
+    manage_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     # Email delivery, written by the tasks in tasks.py.
     staff_notified_at = models.DateTimeField(null=True, blank=True)
@@ -238,6 +254,8 @@ class ConsultationRequest(models.Model):
             self.duplicate_key = self.answers_key()
             if self.starts_at is not None and not self.booking_reference:
                 self.booking_reference = new_booking_reference()
+            if self.booking_reference and not self.manage_token_hash:
+                self.manage_token_hash = manage_token_hash(manage_token_for(self.booking_reference))
         super().save(*args, **kwargs)
 
     @property
@@ -246,6 +264,14 @@ class ConsultationRequest(models.Model):
         return (
             self.status not in {self.Status.HELD, self.Status.SPAM} and self.anonymised_at is None
         )
+
+    def manage_token(self) -> str:
+        """The secret for this booking's manage link, or "" when it has none (or SECRET_KEY
+        changed since it was made: the stored hash no longer matches, so no link is offered)."""
+        if not self.manage_token_hash or not self.booking_reference:
+            return ""
+        token = manage_token_for(self.booking_reference)
+        return token if manage_token_hash(token) == self.manage_token_hash else ""
 
     def answers_key(self) -> str:
         """A keyed hash of what the reader answered and the day they sent it."""

@@ -108,10 +108,11 @@ class Closure(models.Model):
     clinician = models.ForeignKey(
         "articles.Clinician",
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="closures",
         help_text="Leave empty for the whole clinic.",
+        # Empty: the whole clinic closes (or, for an extra session, is refused by a constraint).
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.CLOSED)
     starts_at = models.DateTimeField("from")
