@@ -51,7 +51,20 @@ def _booking_context(booking: ConsultationRequest) -> dict:
         "google_calendar_url": calendar.google_calendar_url(booking),
         "outlook_calendar_url": calendar.outlook_calendar_url(booking),
         "book_url": settings.SITE_URL + reverse("bookings:book"),
+        "manage_url": manage_url(booking),
+        "rescheduled": rescheduled(booking),
     }
+
+
+def rescheduled(booking: ConsultationRequest) -> bool:
+    """Moved by its reader: its calendar SEQUENCE went up while it stayed booked."""
+    return booking.calendar_sequence > 0 and booking.status == ConsultationRequest.Status.BOOKED
+
+
+def manage_url(booking: ConsultationRequest) -> str:
+    """The reader's private link to see, move or cancel their booking; "" when it has none."""
+    token = booking.manage_token()
+    return settings.SITE_URL + reverse("bookings:manage", args=[token]) if token else ""
 
 
 def _message(
@@ -82,8 +95,13 @@ def staff_notification(consultation_request: ConsultationRequest) -> EmailMultiA
     """To the clinic: everything needed to reply, with Reply-To set to the requester; a booked
     time says so, and when and with whom, in its subject."""
     booked = consultation_request.starts_at is not None
+    template_base = "booking_staff_notification" if booked else "consultation_staff_notification"
+    if booked and consultation_request.status == ConsultationRequest.Status.CANCELLED:
+        template_base = "booking_cancelled_staff_notification"
+    elif booked and rescheduled(consultation_request):
+        template_base = "booking_rescheduled_staff_notification"
     return _message(
-        "booking_staff_notification" if booked else "consultation_staff_notification",
+        template_base,
         consultation_request,
         to=list(settings.BOOKINGS_NOTIFY_EMAILS),
         reply_to=[consultation_request.email],
@@ -95,7 +113,10 @@ def requester_confirmation(consultation_request: ConsultationRequest) -> EmailMu
     time comes with its calendar invite."""
     if consultation_request.starts_at is None:
         return _to_reader("consultation_confirmation", consultation_request)
-    message = _to_reader("booking_confirmation", consultation_request)
+    template_base = "booking_confirmation"
+    if rescheduled(consultation_request):
+        template_base = "booking_rescheduled"
+    message = _to_reader(template_base, consultation_request)
     return _with_calendar(message, calendar.invite(consultation_request), method="REQUEST")
 
 

@@ -529,3 +529,41 @@ def render_refilled(request: HttpRequest) -> str:
         {"form": ConsultationRequestForm.refilled(request)},
         request=request,
     )
+
+
+class RescheduleForm(forms.Form):
+    """A new time for a booked consultation, chosen through the reader's manage link from the
+    times offered now (docs/bookings.md, "Changing or cancelling a booking"). It carries the
+    same radio values as BookingForm; the page lays the times out alike."""
+
+    slot = forms.CharField(
+        label="Choose a new time",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a new time for your consultation."},
+    )
+
+    UNAVAILABLE = BookingForm.UNAVAILABLE
+
+    def __init__(self, *args, offered: Sequence[SlotChoice] = (), **kwargs):
+        kwargs.setdefault("auto_id", "reschedule-%s")
+        super().__init__(*args, **kwargs)
+        self.offered = list(offered)
+        self._offered_values = {choice.value for choice in self.offered}
+
+    def clean_slot(self) -> SlotChoice:
+        value = self.cleaned_data["slot"]
+        choice = SlotChoice.parse(value)
+        if choice is None or value not in self._offered_values:
+            raise forms.ValidationError(self.UNAVAILABLE, code="unavailable")
+        return choice
+
+    def slot_taken(self, choice: SlotChoice) -> None:
+        """The database refused the time after the form was checked."""
+        self.offered = [offered for offered in self.offered if offered != choice]
+        self.errors["slot"] = self.error_class(
+            [
+                f"Sorry: {choice.describe()} was booked by someone else a moment ago. "
+                "Your booking has not changed: choose another time."
+            ]
+        )
+        self.cleaned_data.pop("slot", None)

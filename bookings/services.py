@@ -436,3 +436,105 @@ def consultation_requests_erase_for_email(*, email: str, dry_run: bool = False) 
             _forget_copies(consultation_request, anonymised=False)
         requests.delete()
     return len(erased)
+
+
+# A reader's own link to change or cancel their booking (docs/bookings.md, "Changing or
+# cancelling a booking"). The settings default here until unity_site/settings/base.py sets them.
+DEFAULT_CHANGE_CUTOFF_MINUTES = 120
+
+
+def change_cutoff() -> timedelta:
+    """How close to its start a booking can no longer be changed through its link."""
+    minutes = getattr(settings, "BOOKINGS_CHANGE_CUTOFF_MINUTES", DEFAULT_CHANGE_CUTOFF_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+class BookingChangeRefused(Exception):
+    """The reader cannot change this booking through its link (any more): `reason` says why."""
+
+    TOO_LATE = "too-late"
+    NOT_BOOKED = "not-booked"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _lock_changeable(booking: ConsultationRequest, *, now: datetime) -> ConsultationRequest:
+    """The booking, locked, if its reader may still change it; BookingChangeRefused if not."""
+    locked = ConsultationRequest.objects.select_for_update().get(pk=booking.pk)
+    if locked.status != ConsultationRequest.Status.BOOKED or locked.starts_at is None:
+        raise BookingChangeRefused(BookingChangeRefused.NOT_BOOKED)
+    if now >= locked.starts_at - change_cutoff():
+        raise BookingChangeRefused(BookingChangeRefused.TOO_LATE)
+    return locked
+
+
+def _notify_staff_again(booking: ConsultationRequest) -> None:
+    """Staff hear of a change with one more notification (its template says what changed)."""
+    booking.staff_notified_at = None
+    booking.save(update_fields=["staff_notified_at", "updated_at"])
+    send_staff_notification.enqueue(booking.pk)
+
+
+def consultation_booking_reschedule(
+    *,
+    booking: ConsultationRequest,
+    starts_at: datetime,
+    clinician_id: int | None = None,
+    now: datetime | None = None,
+) -> ConsultationRequest:
+    """Moves a booked time to another free slot, with the same or another clinician (None: the
+    same). The same row moves in one UPDATE, so the database's no-double-booking constraints
+    check the new time before the old one is released: if it was taken meanwhile, SlotTaken and
+    nothing changed. The calendar SEQUENCE goes up, and the reader's updated invite (same UID,
+    METHOD:REQUEST) and a note to staff are enqueued in the same transaction (the outbox).
+
+    Raises BookingChangeRefused when the booking is not booked or is inside the cut-off, and
+    SlotTaken when the new time is not free."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_changeable(booking, now=now)
+        clinician_id = clinician_id or locked.clinician_id
+        if clinician_id == locked.clinician_id and starts_at == locked.starts_at:
+            return locked
+        slot = availability.is_free(clinician_id=clinician_id, starts_at=starts_at, now=now)
+        if slot is None:
+            raise SlotTaken(f"no free slot at {starts_at.isoformat()}")
+        locked.clinician_id = slot.clinician_id
+        locked.starts_at = slot.starts_at
+        locked.ends_at = slot.ends_at
+        locked.calendar_sequence += 1
+        locked.confirmation_sent_at = None  # the updated invite goes once, like the first
+        try:
+            with transaction.atomic():
+                locked.save(
+                    update_fields=[
+                        "clinician",
+                        "starts_at",
+                        "ends_at",
+                        "calendar_sequence",
+                        "confirmation_sent_at",
+                        "updated_at",
+                    ]
+                )
+        except IntegrityError:
+            raise SlotTaken(f"{starts_at.isoformat()} was booked meanwhile") from None
+        send_requester_confirmation.enqueue(locked.pk)
+        _notify_staff_again(locked)
+    return locked
+
+
+def consultation_booking_cancel_by_reader(
+    *, booking: ConsultationRequest, now: datetime | None = None
+) -> ConsultationRequest:
+    """The reader cancels through their link: as consultation_booking_cancel (the slot freed,
+    METHOD:CANCEL to the reader), and staff are told, in one transaction.
+
+    Raises BookingChangeRefused when the booking is not booked or is inside the cut-off."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_changeable(booking, now=now)
+        cancelled = consultation_booking_cancel(booking=locked, cancelled_by=None)
+        _notify_staff_again(cancelled)
+    return cancelled

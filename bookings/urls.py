@@ -14,4 +14,9 @@ urlpatterns = [
     path("book/time/", views.book_time, name="book_time"),
     # Not cached: one booking, behind a signed link that works for a day.
     path("book/booked/<str:token>/", views.booked, name="booked"),
+    # Not cached: the reader's private link to see, move or cancel their booking.
+    path("book/manage/<str:token>/", views.manage, name="manage"),
+    path("book/manage/<str:token>/move/", views.manage_reschedule, name="manage_reschedule"),
+    path("book/manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("book/manage/<str:token>/consultation.ics", views.manage_invite, name="manage_invite"),
 ]

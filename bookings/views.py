@@ -1,7 +1,9 @@
 import datetime
+import re
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +16,25 @@ from articles.models import Article
 from unity_site.page_cache import mark_canonical_query
 
 from . import antispam, availability, calendar
-from .forms import BookingForm, ConsultationRequestForm, SlotChoice, TimePickerForm, slot_choices
+from .forms import (
+    BookingForm,
+    ConsultationRequestForm,
+    RescheduleForm,
+    SlotChoice,
+    TimePickerForm,
+    slot_choices,
+)
 from .models import BookingPolicy, ConsultationRequest
+from .models.consultation_request import manage_token_hash
 from .services import (
+    BookingChangeRefused,
     ConsultationRequestDuplicate,
     SlotTaken,
+    change_cutoff,
+    consultation_booking_cancel_by_reader,
     consultation_booking_create,
     consultation_booking_find_duplicate,
+    consultation_booking_reschedule,
     consultation_request_create,
 )
 
@@ -238,5 +252,163 @@ def booked(request: HttpRequest, token: str) -> HttpResponse:
         "article": article if article is not None and article.is_public else None,
         "google_calendar_url": calendar.google_calendar_url(booking),
         "outlook_calendar_url": calendar.outlook_calendar_url(booking),
+        # The reader's private link to move or cancel it (only a booked time has one to use).
+        "manage_url": reverse("bookings:manage", args=[booking.manage_token()])
+        if state == "booked" and booking.manage_token()
+        else "",
     }
     return render(request, "bookings/consultationrequest_booked.html", context)
+
+
+# The reader's own link to see, move or cancel their booking (docs/bookings.md, "Changing or
+# cancelling a booking"). Its secret is 32 bytes in URL-safe base64; only its hash is stored.
+MANAGE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+DEFAULT_MANAGE_RATE_LIMIT = "20/10m"
+# A booking its reader can still see through the link; any other status is gone (410), except
+# held and spam, which are as unknown (404): their reader was never given the link.
+MANAGE_GONE = {
+    ConsultationRequest.Status.CANCELLED: "cancelled",
+    ConsultationRequest.Status.ATTENDED: "past",
+    ConsultationRequest.Status.NO_SHOW: "past",
+    ConsultationRequest.Status.CLOSED: "past",
+}
+
+
+def _managed_booking(
+    request: HttpRequest, token: str
+) -> tuple[ConsultationRequest | None, HttpResponse | None]:
+    """The booking a manage link opens, or the page that says why it does not: 429 past the
+    per-client rate limit, 404 for a link we never gave, 410 once the booking is cancelled or
+    its time has passed. None of them says anything about any other booking."""
+    limit, window = antispam.parse_rate(
+        getattr(settings, "BOOKINGS_MANAGE_RATE_LIMIT", DEFAULT_MANAGE_RATE_LIMIT)
+    )
+    if antispam.count(f"manage:{antispam.client_hash(request)}", window=window) > limit:
+        response = render(request, "bookings/manage_too_many.html", status=429)
+        response["Retry-After"] = str(window)
+        return None, response
+    booking = None
+    if MANAGE_TOKEN.fullmatch(token):
+        booking = (
+            ConsultationRequest.objects.filter(
+                manage_token_hash=manage_token_hash(token), starts_at__isnull=False
+            )
+            .select_related("clinician")
+            .first()
+        )
+    if booking is None or not booking.may_be_emailed and booking.anonymised_at is None:
+        return None, render(request, "bookings/manage_gone.html", {"state": "unknown"}, status=404)
+    gone = MANAGE_GONE.get(booking.status)
+    if booking.anonymised_at is not None or booking.ends_at <= timezone.now():
+        gone = "past"
+    if gone is not None:
+        return None, render(
+            request, "bookings/manage_gone.html", {"state": gone, "booking": booking}, status=410
+        )
+    return booking, None
+
+
+def _manage_page(
+    request: HttpRequest,
+    booking: ConsultationRequest,
+    *,
+    token: str,
+    form: RescheduleForm | None = None,
+    refused: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The booking, its free times to move to (its clinician's) and the button to cancel."""
+    too_late = timezone.now() >= booking.starts_at - change_cutoff()
+    if form is None:
+        form = RescheduleForm(
+            offered=[] if too_late else slot_choices(clinician_id=booking.clinician_id)
+        )
+    week = _week_of_times(form, _first_day(request.GET.get("from", "")))
+    context = {
+        "booking": booking,
+        "token": token,
+        "form": form,
+        "too_late": too_late or refused == BookingChangeRefused.TOO_LATE,
+        "cutoff_minutes": int(change_cutoff().total_seconds() // 60),
+        "moved": request.GET.get("moved") == "1",
+        "slot_minutes": BookingPolicy.current().slot_minutes,
+        **week,
+        "earlier_url": _manage_week_url(token, week["earlier"]),
+        "later_url": _manage_week_url(token, week["later"]),
+    }
+    response = render(request, "bookings/manage.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the address holds the secret
+    return response
+
+
+def _manage_week_url(token: str, start: datetime.date | None) -> str:
+    if start is None:
+        return ""
+    return f"{reverse('bookings:manage', args=[token])}?{urlencode({'from': start.isoformat()})}"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """A booking through its private link: see it, and choose to move or cancel it. Reading it
+    changes nothing."""
+    booking, refusal = _managed_booking(request, token)
+    if refusal is not None:
+        return refusal
+    return _manage_page(request, booking, token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    """Moves the booking to the time chosen, if it is still free; otherwise nothing changes."""
+    booking, refusal = _managed_booking(request, token)
+    if refusal is not None:
+        return refusal
+    if timezone.now() >= booking.starts_at - change_cutoff():
+        # Too late whatever time was chosen: say so, rather than that the time is not offered.
+        refused = BookingChangeRefused.TOO_LATE
+        return _manage_page(request, booking, token=token, refused=refused, status=403)
+    form = RescheduleForm(request.POST, offered=slot_choices(clinician_id=booking.clinician_id))
+    if not form.is_valid():
+        return _manage_page(request, booking, token=token, form=form, status=400)
+    choice = form.cleaned_data["slot"]
+    try:
+        consultation_booking_reschedule(
+            booking=booking, starts_at=choice.starts_at, clinician_id=booking.clinician_id
+        )
+    except BookingChangeRefused as refused:
+        return _manage_page(request, booking, token=token, refused=refused.reason, status=403)
+    except SlotTaken:
+        form.slot_taken(choice)
+        return _manage_page(request, booking, token=token, form=form, status=409)
+    return redirect(f"{reverse('bookings:manage', args=[token])}?moved=1")
+
+
+@never_cache
+@require_http_methods(["POST"])
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancels the booking; the reader then sees it cancelled on the booking's page."""
+    booking, refusal = _managed_booking(request, token)
+    if refusal is not None:
+        return refusal
+    try:
+        cancelled = consultation_booking_cancel_by_reader(booking=booking)
+    except BookingChangeRefused as refused:
+        return _manage_page(request, booking, token=token, refused=refused.reason, status=403)
+    return redirect_to_booked(cancelled)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def manage_invite(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking's calendar invite as it is now: the same UID, its latest SEQUENCE."""
+    booking, refusal = _managed_booking(request, token)
+    if refusal is not None:
+        return refusal
+    response = HttpResponse(
+        calendar.invite(booking), content_type="text/calendar; charset=utf-8; method=REQUEST"
+    )
+    response["Content-Disposition"] = 'attachment; filename="consultation.ics"'
+    response["Referrer-Policy"] = "no-referrer"
+    return response
