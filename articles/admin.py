@@ -204,8 +204,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Clinician)
 class ClinicianAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "credentials"]
-    search_fields = ["name", "role"]
+    list_display = ["name", "role", "credentials", "hcpc_number"]
+    search_fields = ["name", "role", "hcpc_number"]
     prepopulated_fields = {"slug": ["name"]}
 
 

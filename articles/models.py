@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
+# The Health and Care Professions Council's registration numbers of physiotherapists: "PH" and
+# digits, as the public register shows them (https://www.hcpc-uk.org/check-the-register/).
+HCPC_NUMBER_VALIDATOR = RegexValidator(
+    r"\APH[0-9]{1,10}\Z",
+    message="Enter the number as the HCPC register shows it: “PH” then digits, e.g. PH123456.",
+)
+
+
 class Clinician(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
@@ -39,6 +47,15 @@ class Clinician(models.Model):
         blank=True, max_length=600, help_text="Two or three sentences shown under each article."
     )
     photo = models.ImageField(upload_to="clinicians/", blank=True)
+    hcpc_number = models.CharField(
+        "HCPC registration number",
+        max_length=12,
+        blank=True,
+        validators=[HCPC_NUMBER_VALIDATOR],
+        help_text="Their number on the Health and Care Professions Council's public register, "
+        "e.g. “PH123456”: shown on their profile, so patients can check it. Leave it empty "
+        "for anyone who is not registered.",
+    )
     offers_free_consultations = models.BooleanField(
         default=False,
         help_text="Readers can book a free consultation with them at the times set under "
@@ -50,6 +67,9 @@ class Clinician(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:clinician_detail", kwargs={"slug": self.slug})
 
 
 class Topic(models.Model):
