@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Topic
+from .models import Article, Clinician, Topic
 
 
 class SiteUrlSitemap(Sitemap):
@@ -35,14 +35,33 @@ class TopicSitemap(SiteUrlSitemap):
         return Topic.objects.with_published_articles()
 
 
+class ClinicianSitemap(SiteUrlSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Clinician.objects.only("slug")
+
+
 class PageSitemap(SiteUrlSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["articles:home", "articles:article_list", "bookings:book", "privacy"]
+        return [
+            "articles:home",
+            "articles:article_list",
+            "articles:clinician_list",
+            "bookings:book",
+            "bookings:visit",
+            "privacy",
+        ]
 
     def location(self, name):
         return reverse(name)
 
 
-sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "pages": PageSitemap}
+sitemaps = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "team": ClinicianSitemap,
+    "pages": PageSitemap,
+}

@@ -2,7 +2,7 @@ from django.urls import path
 
 from unity_site.page_cache import cache_for_readers
 
-from . import feeds, views
+from . import feeds, team, views
 
 app_name = "articles"
 
@@ -18,6 +18,12 @@ urlpatterns = [
         "articles/<slug:slug>/",
         cache_for_readers(views.ArticleDetailView.as_view()),
         name="article_detail",
+    ),
+    path("team/", cache_for_readers(team.TeamView.as_view()), name="clinician_list"),
+    path(
+        "team/<slug:slug>/",
+        cache_for_readers(team.ClinicianDetailView.as_view()),
+        name="clinician_detail",
     ),
     path(
         "topics/<slug:slug>/",

@@ -8,6 +8,7 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from unity_site import errors, health, page_cache
 
+        from . import signals
         from .forms import PER_VISITOR_VALUES, render_refilled
         from .health import email_outbox_check, housekeeping_check
 
@@ -16,3 +17,5 @@ class BookingsConfig(AppConfig):
         health.register_check(email_outbox_check)
         health.register_check(housekeeping_check)
         errors.register_refilled_form("bookings:book", render_refilled)
+        # The visit page shows the clinic's hours and closures: saving them refreshes it.
+        signals.connect()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from unity_site.page_cache import cache_for_readers
 
-from . import views
+from . import clinic_views, views
 
 app_name = "bookings"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("book/manage/<str:token>/move/", views.manage_reschedule, name="manage_reschedule"),
     path("book/manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
     path("book/manage/<str:token>/consultation.ics", views.manage_invite, name="manage_invite"),
+    # Cached: saving hours or closures refreshes it (bookings/signals.py).
+    path("visit/", cache_for_readers(clinic_views.visit), name="visit"),
 ]

@@ -102,7 +102,10 @@ def test_article_page_carries_everything_a_reader_needs(client, topic):
     html = response.text
 
     assert "<h1" in html and html.count("<h1") == 1
-    assert f"By {article.author.name} {article.author.credentials}" in html
+    assert (
+        f'By <a href="{article.author.get_absolute_url()}" rel="author">{article.author.name}</a>'
+        f" {article.author.credentials}"
+    ) in html
     assert "1 min read" in html
     assert "Page last reviewed: " in html and "10 January 2026" in html
     assert "Next review due: " in html and "10 January 2027" in html
