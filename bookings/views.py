@@ -337,7 +337,9 @@ def _manage_page(
         "later_url": _manage_week_url(token, week["later"]),
     }
     response = render(request, "bookings/manage.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the address holds the secret
+    # The address holds the secret: other sites get no Referer at all. (Not "no-referrer":
+    # a POST would then send "Origin: null", which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -410,5 +412,5 @@ def manage_invite(request: HttpRequest, token: str) -> HttpResponse:
         calendar.invite(booking), content_type="text/calendar; charset=utf-8; method=REQUEST"
     )
     response["Content-Disposition"] = 'attachment; filename="consultation.ics"'
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

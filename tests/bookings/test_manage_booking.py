@@ -135,7 +135,7 @@ def test_the_confirmation_emails_manage_link_opens_the_booking(priya, start_smtp
     assert (
         response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
     )
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 @time_machine.travel(MONDAY_MORNING, tick=True)
