@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
@@ -214,6 +215,26 @@ def test_the_database_refuses_a_time_taken_after_it_was_checked_and_nothing_chan
         pytest.raises(SlotTaken),
     ):
         consultation_booking_reschedule(booking=booking, starts_at=at(14, 9, 40))
+    assert snapshot(booking) == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's"
+)
+@time_machine.travel(MONDAY_MORNING, tick=True)
+def test_postgresql_refuses_a_move_onto_an_overlapping_time_and_nothing_changes(priya):
+    booking = book(priya)
+    book(priya, starts_at=at(14, 9, 40), email="someone@example.com")
+    before = snapshot(booking)
+    # Another start, overlapping 09:40-10:00 (say the slot length changed meanwhile).
+    overlapping = availability.Slot(
+        clinician_id=priya.pk, starts_at=at(14, 9, 30), ends_at=at(14, 9, 50)
+    )
+    with (
+        mock.patch.object(availability, "is_free", return_value=overlapping),
+        pytest.raises(SlotTaken),
+    ):
+        consultation_booking_reschedule(booking=booking, starts_at=at(14, 9, 30))
     assert snapshot(booking) == before
 
 
