@@ -1,18 +1,21 @@
 """The team page and each clinician's profile: role, qualifications, HCPC registration number,
 their articles and, for those who offer them, a way to book a free consultation."""
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
 from tests.articles.factories import ArticleFactory, ClinicianFactory
 
 pytestmark = pytest.mark.django_db
+TINY_GIF = "R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
@@ -135,6 +138,21 @@ def test_the_team_pages_structured_data_is_the_clinic_and_its_people(client, pri
         "PH123456",
         "PH654321",
     }
+
+
+def test_a_photo_is_shown_at_a_fixed_size_with_a_description_and_in_the_structured_data(
+    client, priya
+):
+    # The smallest GIF: a picture stored as an editor's upload would be.
+    priya.photo.save("priya.gif", ContentFile(base64.b64decode(TINY_GIF)))
+
+    team = client.get("/team/").text
+    profile = client.get(priya.get_absolute_url()).text
+
+    photo = re.escape(priya.photo.url)
+    assert re.search(rf'<img [^>]*src="{photo}" alt="" width="96" height="96" loading="lazy"', team)
+    assert re.search(rf'<img [^>]*src="{photo}" alt="Photo of Priya Raman" width="160"', profile)
+    assert json_ld(profile)["image"] == "https://www.unity-clinic.example" + priya.photo.url
 
 
 def test_a_profile_leaves_out_what_a_clinician_does_not_have(client):

@@ -76,8 +76,10 @@ def team():
 
 
 def test_the_hours_are_those_the_clinicians_offering_consultations_work_run_together(client, team):
-    shown = hours_shown(client.get(VISIT).text)
+    html = client.get(VISIT).text
+    shown = hours_shown(html)
 
+    assert 'href="/book/time/"' in html
     assert shown == {
         "Monday": "09:00 to 17:00",
         "Tuesday": "10:00 to 16:00",
@@ -230,3 +232,4 @@ def test_with_no_hours_set_the_page_asks_readers_to_call(client):
 
     assert "opening-hours" not in html
     assert "to find out when we are open" in html
+    assert 'href="/book/time/"' not in html
