@@ -298,7 +298,9 @@ def _managed_booking(
         )
     if booking is None or not booking.may_be_emailed and booking.anonymised_at is None:
         return None, render(request, "bookings/manage_gone.html", {"state": "unknown"}, status=404)
-    gone = MANAGE_GONE.get(booking.status)
+    gone = None
+    if booking.status != ConsultationRequest.Status.BOOKED:
+        gone = MANAGE_GONE.get(booking.status, "past")
     if booking.anonymised_at is not None or booking.ends_at <= timezone.now():
         gone = "past"
     if gone is not None:
@@ -380,11 +382,23 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             booking=booking, starts_at=choice.starts_at, clinician_id=booking.clinician_id
         )
     except BookingChangeRefused as refused:
-        return _manage_page(request, booking, token=token, refused=refused.reason, status=403)
+        return _refused(request, booking, token=token, reason=refused.reason)
     except SlotTaken:
         form.slot_taken(choice)
         return _manage_page(request, booking, token=token, form=form, status=409)
     return redirect(f"{reverse('bookings:manage', args=[token])}?moved=1")
+
+
+def _refused(
+    request: HttpRequest, booking: ConsultationRequest, *, token: str, reason: str
+) -> HttpResponse:
+    """The service refused a change: too late (the page says to call), or the booking stopped
+    being booked a moment ago (cancelled by staff meanwhile: the page that says so)."""
+    if reason == BookingChangeRefused.NOT_BOOKED:
+        _, gone = _managed_booking(request, token)
+        if gone is not None:
+            return gone
+    return _manage_page(request, booking, token=token, refused=reason, status=403)
 
 
 @never_cache
@@ -397,7 +411,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         cancelled = consultation_booking_cancel_by_reader(booking=booking)
     except BookingChangeRefused as refused:
-        return _manage_page(request, booking, token=token, refused=refused.reason, status=403)
+        return _refused(request, booking, token=token, reason=refused.reason)
     return redirect_to_booked(cancelled)
 
 

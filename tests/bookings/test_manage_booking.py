@@ -434,3 +434,20 @@ def test_link_attempts_are_rate_limited(priya, client, settings):
     # Another client is not held back.
     other = Client(REMOTE_ADDR="203.0.113.9")
     assert other.get(link(booking)).status_code == 200
+
+
+@time_machine.travel(MONDAY_MORNING, tick=True)
+def test_a_booking_staff_cancel_while_the_reader_posts_shows_it_cancelled(priya, client):
+    booking = book(priya)
+
+    def staff_got_there_first(*, booking):
+        consultation_booking_cancel(booking=booking, cancelled_by=None)
+        raise BookingChangeRefused(BookingChangeRefused.NOT_BOOKED)
+
+    with mock.patch(
+        "bookings.views.consultation_booking_cancel_by_reader", side_effect=staff_got_there_first
+    ):
+        response = client.post(link(booking) + "cancel/")
+
+    assert response.status_code == 410
+    assert "This booking is cancelled" in response.content.decode()
