@@ -439,14 +439,12 @@ def consultation_requests_erase_for_email(*, email: str, dry_run: bool = False) 
 
 
 # A reader's own link to change or cancel their booking (docs/bookings.md, "Changing or
-# cancelling a booking"). The settings default here until unity_site/settings/base.py sets them.
-DEFAULT_CHANGE_CUTOFF_MINUTES = 120
+# cancelling a booking").
 
 
 def change_cutoff() -> timedelta:
     """How close to its start a booking can no longer be changed through its link."""
-    minutes = getattr(settings, "BOOKINGS_CHANGE_CUTOFF_MINUTES", DEFAULT_CHANGE_CUTOFF_MINUTES)
-    return timedelta(minutes=minutes)
+    return timedelta(minutes=settings.BOOKINGS_CHANGE_CUTOFF_MINUTES)
 
 
 class BookingChangeRefused(Exception):

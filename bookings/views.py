@@ -263,7 +263,6 @@ def booked(request: HttpRequest, token: str) -> HttpResponse:
 # The reader's own link to see, move or cancel their booking (docs/bookings.md, "Changing or
 # cancelling a booking"). Its secret is 32 bytes in URL-safe base64; only its hash is stored.
 MANAGE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-DEFAULT_MANAGE_RATE_LIMIT = "20/10m"
 # A booking its reader can still see through the link; any other status is gone (410), except
 # held and spam, which are as unknown (404): their reader was never given the link.
 MANAGE_GONE = {
@@ -280,9 +279,7 @@ def _managed_booking(
     """The booking a manage link opens, or the page that says why it does not: 429 past the
     per-client rate limit, 404 for a link we never gave, 410 once the booking is cancelled or
     its time has passed. None of them says anything about any other booking."""
-    limit, window = antispam.parse_rate(
-        getattr(settings, "BOOKINGS_MANAGE_RATE_LIMIT", DEFAULT_MANAGE_RATE_LIMIT)
-    )
+    limit, window = antispam.parse_rate(settings.BOOKINGS_MANAGE_RATE_LIMIT)
     if antispam.count(f"manage:{antispam.client_hash(request)}", window=window) > limit:
         response = render(request, "bookings/manage_too_many.html", status=429)
         response["Retry-After"] = str(window)
