@@ -24,21 +24,34 @@ _refilled_forms: dict[str, Callable[[HttpRequest], str]] = {}
 
 
 def register_refilled_form(url_name: str, render_form: Callable[[HttpRequest], str]) -> None:
-    """After a security-cookie failure at `url_name`, the page shows `render_form(request)`:
-    the form, refilled with what the reader typed, ready to send again. From AppConfig.ready()."""
+    """After a POST to `url_name` is refused (a lost security cookie, or the database away), the
+    page shows `render_form(request)`: the form, refilled with what the reader typed, ready to
+    send again. It must not need the database. From AppConfig.ready()."""
     _refilled_forms[url_name] = render_form
+
+
+def _refilled_form(request: HttpRequest) -> str:
+    """The form the reader was sending, refilled, when its page registered one; else ""."""
+    if request.method != "POST":
+        return ""
+    try:
+        render_form = _refilled_forms.get(resolve(request.path_info).view_name)
+    except Resolver404:
+        return ""
+    if render_form is None:
+        return ""
+    try:
+        return render_form(request)
+    except DATABASE_ERRORS:
+        # Nothing more to lose: the page still says what happened.
+        logger.warning("The refilled form at %s needed the database", request.path)
+        return ""
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the site's own page, saying what happened and how to send again.
     Nothing was stored; the form comes back refilled where the app allows it."""
-    try:
-        url_name = resolve(request.path_info).view_name
-    except Resolver404:
-        url_name = ""
-    render_form = _refilled_forms.get(url_name) if request.method == "POST" else None
-    form_html = render_form(request) if render_form else ""
-    return render(request, "403_csrf.html", {"form_html": form_html}, status=403)
+    return render(request, "403_csrf.html", {"form_html": _refilled_form(request)}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -52,9 +65,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         type(error).__name__,
         extra={"status_code": 503},
     )
-    # Rendered without the request: context processors might need the database.
-    body = loader.get_template("503.html").render({"request_id": request_id_var.get()})
-    response = HttpResponse(body, status=503)
+    # Rendered without the request: context processors might need the database. A form the
+    # reader was sending comes back refilled (drawn without the database), to send again.
+    context = {"request_id": request_id_var.get(), "form_html": _refilled_form(request)}
+    response = HttpResponse(loader.get_template("503.html").render(context), status=503)
     response["Retry-After"] = "30"
+    # no-store: the page may hold what the reader typed.
     response["Cache-Control"] = "no-store"
     return response
