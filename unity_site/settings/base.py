@@ -95,15 +95,32 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# While PostgreSQL is away (refused or not answering) a request waits about 2 s for the 503
+# page, and pages are served again within seconds of its return: docs/operations.md, "When the
+# database goes away".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # libpq's limit on opening a connection (2 is its least); one in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", True
 ):
+    from unity_site.database import check_within
+
+    _pool_timeout = env_int("DATABASE_POOL_TIMEOUT", 2)
     # psycopg 3's pool keeps connections open across requests (it replaces CONN_MAX_AGE).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
-        "timeout": 10,
+        # How long a request waits for a connection before it gets the 503 page.
+        "timeout": _pool_timeout,
+        # A pooled connection that does not answer within half of that is dropped, not used.
+        "check": check_within(_pool_timeout / 2),
+        # The pool stops retrying a lost connection after this; the next request that needs
+        # one tries again at once, instead of after a back-off that grows to minutes.
+        "reconnect_timeout": env_int("DATABASE_POOL_RECONNECT_TIMEOUT", 2),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
