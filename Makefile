@@ -84,3 +84,9 @@ bench-instructions: $(VENV)/.installed
 # Lighthouse 12.2.3 (mobile) on the home, article list and article pages in production mode.
 lighthouse: $(VENV)/.installed
 	PYTHON=$(PY) bench/lighthouse.sh
+
+# A database outage, black-holed then refused, under a small load: cached pages' latency, the
+# time to the 503 page and back (docs/operations.md). OUTAGE_ARGS="--outage 10" is quicker.
+.PHONY: bench-outage
+bench-outage: $(VENV)/.installed
+	$(PY) bench/outage.py $(OUTAGE_ARGS)
