@@ -2,6 +2,7 @@
 (docs/bookings.md, "Keeping spam out")."""
 
 import enum
+import functools
 import re
 import secrets
 import time
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -67,6 +69,7 @@ def recipient_hash(email: str) -> str:
     ).hexdigest()
 
 
+@functools.lru_cache(maxsize=16)
 def parse_rate(rate: str) -> tuple[int, int]:
     """'5/h' -> (5, 3600)."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", rate or "")
@@ -80,18 +83,60 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def count(name: str, *, window: int) -> int:
     """Adds one to a counter that lives for the current window of `window` seconds."""
-    key = f"bookings:{name}:{int(time.time() // window)}"
-    try:
-        return cache.incr(key)  # Every request but a window's first finds the count there.
-    except ValueError:
-        # The window's first request, unless another one started the count meanwhile.
-        return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+    return _count_until_over([(name, window, _NO_LIMIT)])[1]
 
 
 def rate_limit_exceeded(client: str) -> bool:
     """Counts one request for this client and says whether it went over the limit."""
     limit, window = parse_rate(settings.BOOKINGS_RATE_LIMIT)
     return count(f"rate:{client}", window=window) > limit
+
+
+_NO_LIMIT = 2**53 - 1  # as Lua reads numbers, exactly
+
+# Adds one to each counter in turn (KEYS; ARGV: the window in seconds and the limit of each)
+# and stops after the first that goes over its limit: {its position from 1, or 0, its count}.
+# A counter starts at the first request of its window and lives as long as the window.
+_COUNT_UNTIL_OVER = """
+local n = 0
+for i, key in ipairs(KEYS) do
+    redis.call('SET', key, 0, 'EX', ARGV[2 * i - 1], 'NX')
+    n = redis.call('INCR', key)
+    if n > tonumber(ARGV[2 * i]) then
+        return {i, n}
+    end
+end
+return {0, n}
+"""
+_scripts = {}  # the script, registered with each Redis connection pool
+
+
+def _count_until_over(counters: list[tuple[str, int, int]]) -> tuple[int, int]:
+    """Adds one to each (name, window in seconds, limit) counter in turn and stops after the
+    first that goes over its limit. Returns its position from 1 (0 when none went over) and its
+    count (or the last counter's). With Redis, all of it in one round trip, a script."""
+    now = time.time()
+    keys = [f"bookings:{name}:{int(now // window)}" for name, window, _ in counters]
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        keys = [backend.make_key(key) for key in keys]
+        client = backend._cache.get_client(keys[0], write=True)
+        script = _scripts.get(client.connection_pool)
+        if script is None:
+            script = _scripts[client.connection_pool] = client.register_script(_COUNT_UNTIL_OVER)
+        args = [value for _, window, limit in counters for value in (window, limit)]
+        position, number = script(keys=keys, args=args, client=client)
+        return int(position), int(number)
+    number = 0
+    for position, (key, (_, window, limit)) in enumerate(zip(keys, counters, strict=True), 1):
+        try:
+            number = cache.incr(key)  # Every request but a window's first finds the count there.
+        except ValueError:
+            # The window's first request, unless another one started the count meanwhile.
+            number = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+        if number > limit:
+            return position, number
+    return 0, number
 
 
 class Verdict(enum.StrEnum):
@@ -122,12 +167,20 @@ def screen(request: HttpRequest, *, honeypot: str, shown_token: str, email: str)
         return Screening(client, Verdict.HOLD, "form shown too long ago")
     if elapsed < settings.BOOKINGS_MIN_FILL_SECONDS:
         return Screening(client, Verdict.HOLD, f"sent {max(elapsed, 0):.0f}s after it was shown")
-    if rate_limit_exceeded(client):
+    # The three limits, each counted only when the ones before it let the request through.
+    rate, window = parse_rate(settings.BOOKINGS_RATE_LIMIT)
+    over, number = _count_until_over(
+        [
+            (f"rate:{client}", window, rate),
+            (f"to:{recipient_hash(email)}", DAY, settings.BOOKINGS_RECIPIENT_DAILY_LIMIT),
+            ("site", HOUR, settings.BOOKINGS_SITE_HOURLY_LIMIT),
+        ]
+    )
+    if over == 1:
         return Screening(client, Verdict.HOLD, "rate limit exceeded")
-    if count(f"to:{recipient_hash(email)}", window=DAY) > settings.BOOKINGS_RECIPIENT_DAILY_LIMIT:
+    if over == 2:
         return Screening(client, Verdict.HOLD, "too many requests for this email address today")
-    this_hour = count("site", window=HOUR)
-    if this_hour > settings.BOOKINGS_SITE_HOURLY_LIMIT:
-        first = this_hour == settings.BOOKINGS_SITE_HOURLY_LIMIT + 1
+    if over == 3:
+        first = number == settings.BOOKINGS_SITE_HOURLY_LIMIT + 1
         return Screening(client, Verdict.HOLD, "site-wide hourly limit", alert_staff=first)
     return Screening(client)
