@@ -29,29 +29,31 @@ def booking_link(clinician) -> str:
     return f'href="/book/time/?clinician={clinician.pk}"'
 
 
+def clinician(name, role, credentials, hcpc_number, offers, **fields):
+    """A registered clinician, with the slug that comes from their name; offers is whether they
+    offer free consultations."""
+    return ClinicianFactory(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        role=role,
+        credentials=credentials,
+        hcpc_number=hcpc_number,
+        offers_free_consultations=offers,
+        **fields,
+    )
+
+
 @pytest.fixture
 def priya():
-    return ClinicianFactory(
-        name="Priya Raman",
-        slug="priya-raman",
-        role="Senior Physiotherapist",
-        credentials="BSc (Hons) MCSP",
-        hcpc_number="PH123456",
-        bio="Priya treats back and neck pain.",
-        offers_free_consultations=True,
+    bio = "Priya treats back and neck pain."
+    return clinician(
+        "Priya Raman", "Senior Physiotherapist", "BSc (Hons) MCSP", "PH123456", True, bio=bio
     )
 
 
 @pytest.fixture
 def sam():
-    return ClinicianFactory(
-        name="Sam Lee",
-        slug="sam-lee",
-        role="Sports Physiotherapist",
-        credentials="MSc MCSP",
-        hcpc_number="PH654321",
-        offers_free_consultations=False,
-    )
+    return clinician("Sam Lee", "Sports Physiotherapist", "MSc MCSP", "PH654321", False)
 
 
 def test_the_team_page_shows_each_clinician_with_registration_and_booking_link(client, priya, sam):

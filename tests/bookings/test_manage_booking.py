@@ -58,6 +58,14 @@ def book(clinician, *, starts_at=None, email="zoe@example.com", screening=None):
     )
 
 
+def booked_and_emailed(clinician, start_smtp):
+    """Books a time with the test mail server listening, and sends the emails that follow."""
+    inbox = start_smtp()
+    booking = book(clinician)
+    run_worker()
+    return inbox, booking
+
+
 def to(inbox, address):
     return [message for rcpts, message in inbox.messages() if rcpts == [address]]
 
@@ -116,9 +124,7 @@ def test_only_a_hash_of_the_secret_is_stored(priya):
 
 @time_machine.travel(MONDAY_MORNING, tick=True)
 def test_the_confirmation_emails_manage_link_opens_the_booking(priya, start_smtp, client):
-    inbox = start_smtp()
-    booking = book(priya)
-    run_worker()
+    inbox, booking = booked_and_emailed(priya, start_smtp)
     (confirmation,) = to(inbox, "zoe@example.com")
     path = manage_path(confirmation)
     assert (
@@ -153,9 +159,7 @@ def test_the_booked_page_carries_the_manage_link(priya, client):
 
 @time_machine.travel(MONDAY_MORNING, tick=True)
 def test_a_reschedule_moves_the_same_booking_and_sends_an_updated_invite(priya, start_smtp, client):
-    inbox = start_smtp()
-    booking = book(priya)
-    run_worker()
+    inbox, booking = booked_and_emailed(priya, start_smtp)
     (first,) = to(inbox, "zoe@example.com")
 
     response = client.post(link(booking) + "move/", {"slot": slot_value(at(14, 9, 20), priya.pk)})
@@ -252,9 +256,7 @@ def test_a_time_the_clinician_does_not_offer_is_refused(priya):
 
 @time_machine.travel(MONDAY_MORNING, tick=True)
 def test_cancel_through_the_link_sends_the_calendar_cancellation(priya, start_smtp, client):
-    inbox = start_smtp()
-    booking = book(priya)
-    run_worker()
+    inbox, booking = booked_and_emailed(priya, start_smtp)
 
     response = client.post(link(booking) + "cancel/")
 
@@ -280,9 +282,7 @@ def test_cancel_through_the_link_sends_the_calendar_cancellation(priya, start_sm
 
 @time_machine.travel(MONDAY_MORNING, tick=True)
 def test_staff_are_emailed_when_the_reader_moves_and_when_they_cancel(priya, start_smtp, client):
-    inbox = start_smtp()
-    booking = book(priya)
-    run_worker()
+    inbox, booking = booked_and_emailed(priya, start_smtp)
     client.post(link(booking) + "move/", {"slot": slot_value(at(14, 9, 20), priya.pk)})
     run_worker()
     client.post(link(booking) + "cancel/")

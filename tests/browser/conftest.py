@@ -146,3 +146,21 @@ def serious_accessibility_violations():
         ]
 
     return scan
+
+
+@pytest.fixture
+def watch_csp():
+    """Starts noting a page's Content Security Policy violations, from its console; returns the
+    list they are noted in."""
+
+    def watch(page):
+        violations = []
+
+        def note_csp_violation(message):
+            if "Content Security Policy" in message.text:
+                violations.append(message.text)
+
+        page.on("console", note_csp_violation)
+        return violations
+
+    return watch

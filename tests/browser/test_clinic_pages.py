@@ -49,16 +49,10 @@ def pages(clinician) -> list[str]:
 
 
 def test_the_clinic_pages_on_a_phone_are_accessible_and_keep_to_the_csp(
-    phone_page, clinician, serious_accessibility_violations
+    phone_page, clinician, serious_accessibility_violations, watch_csp
 ):
     page = phone_page
-    csp = []
-
-    def note_csp_violation(message):
-        if "Content Security Policy" in message.text:
-            csp.append(message.text)
-
-    page.on("console", note_csp_violation)
+    csp = watch_csp(page)
     failures = []
     for url in pages(clinician):
         response = page.goto(url)

@@ -40,17 +40,11 @@ def test_reader_on_a_phone_goes_from_home_to_an_article_and_reads_it(phone_page,
 
 
 def test_staff_write_schedule_preview_and_publish_an_article(
-    browser, desktop_page, live_server, admin_user, topic
+    browser, desktop_page, live_server, admin_user, topic, watch_csp
 ):
     ClinicianFactory(name="Alex Author")
     page = desktop_page
-    csp_violations = []
-
-    def note_csp_violation(message):
-        if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
-
-    page.on("console", note_csp_violation)
+    csp_violations = watch_csp(page)
     page.goto("/admin/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("password")
