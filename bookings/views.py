@@ -1,4 +1,5 @@
 import datetime
+import functools
 import re
 from collections import defaultdict
 from urllib.parse import urlencode
@@ -342,30 +343,43 @@ def _manage_page(
     return response
 
 
+def _manage_view(methods: list[str]):
+    """A view of one booking through its private link, for these methods and never cached: it
+    is given the booking, or the link's refusal is answered instead."""
+
+    def decorate(view):
+        @never_cache
+        @require_http_methods(methods)
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+            booking, refusal = _managed_booking(request, token)
+            if refusal is not None:
+                return refusal
+            return view(request, booking, token=token)
+
+        return wrapped
+
+    return decorate
+
+
 def _manage_week_url(token: str, start: datetime.date | None) -> str:
     if start is None:
         return ""
     return f"{reverse('bookings:manage', args=[token])}?{urlencode({'from': start.isoformat()})}"
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def manage(request: HttpRequest, token: str) -> HttpResponse:
+@_manage_view(["GET", "HEAD"])
+def manage(request: HttpRequest, booking: ConsultationRequest, token: str) -> HttpResponse:
     """A booking through its private link: see it, and choose to move or cancel it. Reading it
     changes nothing."""
-    booking, refusal = _managed_booking(request, token)
-    if refusal is not None:
-        return refusal
     return _manage_page(request, booking, token=token)
 
 
-@never_cache
-@require_http_methods(["POST"])
-def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+@_manage_view(["POST"])
+def manage_reschedule(
+    request: HttpRequest, booking: ConsultationRequest, token: str
+) -> HttpResponse:
     """Moves the booking to the time chosen, if it is still free; otherwise nothing changes."""
-    booking, refusal = _managed_booking(request, token)
-    if refusal is not None:
-        return refusal
     if timezone.now() >= booking.starts_at - change_cutoff():
         # Too late whatever time was chosen: say so, rather than that the time is not offered.
         refused = BookingChangeRefused.TOO_LATE
@@ -398,13 +412,9 @@ def _refused(
     return _manage_page(request, booking, token=token, refused=reason, status=403)
 
 
-@never_cache
-@require_http_methods(["POST"])
-def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+@_manage_view(["POST"])
+def manage_cancel(request: HttpRequest, booking: ConsultationRequest, token: str) -> HttpResponse:
     """Cancels the booking; the reader then sees it cancelled on the booking's page."""
-    booking, refusal = _managed_booking(request, token)
-    if refusal is not None:
-        return refusal
     try:
         cancelled = consultation_booking_cancel_by_reader(booking=booking)
     except BookingChangeRefused as refused:
@@ -412,13 +422,9 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect_to_booked(cancelled)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def manage_invite(request: HttpRequest, token: str) -> HttpResponse:
+@_manage_view(["GET", "HEAD"])
+def manage_invite(request: HttpRequest, booking: ConsultationRequest, token: str) -> HttpResponse:
     """The booking's calendar invite as it is now: the same UID, its latest SEQUENCE."""
-    booking, refusal = _managed_booking(request, token)
-    if refusal is not None:
-        return refusal
     response = HttpResponse(
         calendar.invite(booking), content_type="text/calendar; charset=utf-8; method=REQUEST"
     )

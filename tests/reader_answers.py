@@ -31,3 +31,11 @@ def reader_answers(**overrides) -> dict:
 def send_twice(client, url, answers):
     """Posts the same answers twice, as a refresh or Back then Send would; both responses."""
     return client.post(url, answers), client.post(url, answers)
+
+
+def assert_refilled(page: str, article_slug: str) -> None:
+    """The call-back form came back holding what the form_data fixture filled in."""
+    assert 'value="Zoë Ångström"' in page
+    assert 'value="zoe@example.com"' in page
+    assert "It hurts when I bend.\nWorse in the mornings." in page
+    assert f'name="article" value="{article_slug}"' in page
