@@ -14,3 +14,16 @@ def reviewer(django_user_model, booking_reviewers_group):
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
     return client
+
+
+@pytest.fixture(params=["memory", "redis"])
+def rate_limit_cache(request, settings):
+    """The spam checks count in Django's cache: memory in development, Redis in production."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "unity_site.redis_cache.SharedClientRedisCache",
+                "LOCATION": request.getfixturevalue("redis_url"),
+            }
+        }
+    return request.param

@@ -93,19 +93,6 @@ def test_an_accepted_request_is_promised_its_confirmation_email(client, form_dat
     assert "You will get an email from us" in page.text
 
 
-@pytest.fixture(params=["memory", "redis"])
-def rate_limit_cache(request, settings):
-    """The rate limit counts in Django's cache: memory in development, Redis in production."""
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "unity_site.redis_cache.SharedClientRedisCache",
-                "LOCATION": request.getfixturevalue("redis_url"),
-            }
-        }
-    return request.param
-
-
 def test_the_rate_limit_holds_the_extra_requests(client, form_data, settings, rate_limit_cache):
     settings.BOOKINGS_RATE_LIMIT = "3/h"
 

@@ -18,22 +18,15 @@ from bookings.antispam import Verdict
 NOW = 1_800_000_000 + 1800
 
 
-@pytest.fixture(params=["memory", "redis"], autouse=True)
-def counts_cache(request, settings):
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "unity_site.redis_cache.SharedClientRedisCache",
-                "LOCATION": request.getfixturevalue("redis_url"),
-            }
-        }
+@pytest.fixture(autouse=True)
+def counts_cache(rate_limit_cache, settings):
     settings.BOOKINGS_MIN_FILL_SECONDS = 0
     settings.BOOKINGS_RATE_LIMIT = "100/h"
     settings.BOOKINGS_RECIPIENT_DAILY_LIMIT = 100
     settings.BOOKINGS_SITE_HOURLY_LIMIT = 100
     caches["default"].clear()
     with time_machine.travel(NOW, tick=False):
-        yield request.param
+        yield rate_limit_cache
 
 
 def screen(email: str, address: str = "198.51.100.7") -> antispam.Screening:

@@ -22,6 +22,7 @@ from django.db import connection
 
 from tests.articles.factories import ArticleFactory
 from tests.resilience.database_proxy import DatabaseProxy, free_port
+from tests.resilience.postgresql_only import needs_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "www.unity-clinic.example"
@@ -35,13 +36,7 @@ TO_503_SECONDS = 6
 CACHED_SECONDS = 1
 RECOVERY_SECONDS = 8
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="the outage timing tests need DATABASE_URL to point at PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_postgresql("the outage timing tests")
 
 
 def get(port: int, path: str, timeout: float = 20) -> tuple[int | None, float, str]:

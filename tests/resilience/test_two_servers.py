@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import antispam
 from bookings.models import ConsultationRequest
+from tests.resilience.postgresql_only import needs_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "www.unity-clinic.example"
@@ -34,13 +35,7 @@ RATE_LIMIT = 3
 STARTUP_SECONDS = 60
 DELIVERY_SECONDS = 60
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="the two-server test needs DATABASE_URL to point at PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_postgresql("the two-server tests")
 
 
 def free_port() -> int:
