@@ -10,7 +10,6 @@ UNITY_TEST_REDIS_URL, as the two-server test does.
 
 import http.client
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ from django.db import connection
 
 from tests.articles.factories import ArticleFactory
 from tests.resilience.database_proxy import DatabaseProxy, free_port
-from tests.resilience.postgresql_only import needs_postgresql
+from tests.resilience.postgresql_only import collectstatic, needs_postgresql, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "www.unity-clinic.example"
@@ -63,13 +62,7 @@ def static_root(tmp_path_factory):
         EMAIL_URL="smtp://127.0.0.1:2525",
         DJANGO_STATIC_ROOT=str(static_root),
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    collectstatic(env)
     return static_root
 
 
@@ -114,13 +107,7 @@ def site(tmp_path, static_root, proxy, redis_url):
             time.sleep(0.2)
         yield port
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+        stop(server, log)
         connection.close()
 
 

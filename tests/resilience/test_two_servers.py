@@ -11,7 +11,6 @@ import email.policy
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import antispam
 from bookings.models import ConsultationRequest
-from tests.resilience.postgresql_only import needs_postgresql
+from tests.resilience.postgresql_only import collectstatic, needs_postgresql, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "www.unity-clinic.example"
@@ -127,13 +126,7 @@ def topology(tmp_path, live_server_database_url, redis_url, settings):
         DJANGO_LOG_LEVEL="WARNING",
     )
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    collectstatic(env)
 
     processes = []
     servers = []
@@ -178,16 +171,8 @@ def topology(tmp_path, live_server_database_url, redis_url, settings):
             wait_until(lambda server=server: _healthy(server), STARTUP_SECONDS, "the app servers")
         yield servers, inbox
     finally:
-        for process, _ in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
         for process, log in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            log.close()
+            stop(process, log)
         controller.stop()
         # The workers' connections are gone before the test database is flushed and dropped.
         connection.close()
