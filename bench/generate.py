@@ -4,11 +4,18 @@
 
 Migrates, then creates 20 clinicians, 20 topics, N articles (about 450 words with four "##"
 sections and [n] citations, 8 references and 2 topics each; 2 % drafts, 1 % scheduled) and
-100,000 consultation requests. Articles go through Article.save() and requests through their
-model's save() (then written in bulk), so every field a model derives on save is filled as in
-production; only the Markdown rendering is memoised. The size
-and the applied migrations are kept as a COMMENT on the database, and the data is reused while
-they match: drop the database to regenerate it.
+100,000 consultation requests. Ten of the clinicians offer free consultations, every day from
+07:00 to 21:00 with a lunch break (CONSULTATION_WEEK). Articles go through Article.save() and
+requests through their model's save() (then written in bulk), so every field a model derives on
+save is filled as in production; only the Markdown rendering is memoised. The size and the
+applied migrations are kept as a COMMENT on the database, and the data is reused while they
+match: drop the database to regenerate it.
+
+Booked times are made again on every run, since they must lie ahead of now (booked_times): the
+bank holidays of the next 400 days as closures (as `manage.py housekeeping` adds them), a day of
+leave for each of the ten clinicians, and 5,000 bookings drawn at random from the free slots of
+the next 28 days, so each is valid: on the slot grid, within hours, clear of closures and of
+one another. Every booking made before, the benchmark's own included, is deleted first.
 """
 
 import datetime
@@ -25,8 +32,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unity_site.settings.production")
 
 REQUESTS = 100_000
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: clinicians with weekly hours
 BATCH = 5000
+# Free consultations: the first ten clinicians, every day in two ranges around lunch, and the
+# bookings ahead of now, made again on every run. Long days, so that after the 5,000 bookings
+# about 4,500 slots stay free: each POST of run.py's "Booking POST (a time)" books another one.
+BOOKABLE_CLINICIANS = 10
+CONSULTATION_WEEK = [
+    (weekday, starts, ends)
+    for weekday in range(7)
+    for starts, ends in (("07:00", "13:00"), ("14:00", "21:00"))
+]
+BOOKINGS = 5_000
+LEFT_FREE_AT_LEAST = 3_000
 
 CLINICIANS = [
     ("Priya Raman", "Clinical Lead Physiotherapist", "BSc (Hons) MCSP"),
@@ -153,6 +171,7 @@ def generate_articles(rng: random.Random, articles: int, now: datetime.datetime)
     import articles.models as article_models
     from articles.models import Article, Clinician, Reference, Topic
     from articles.rendering import render_body
+    from bookings.models import WeeklyHours
 
     # Markdown rendering is the slow part of Article.save(): render each distinct body once.
     article_models.render_body = functools.lru_cache(maxsize=None)(render_body)
@@ -164,9 +183,15 @@ def generate_articles(rng: random.Random, articles: int, now: datetime.datetime)
             role=role,
             credentials=credentials,
             bio=f"{name.split()[0]} has worked in NHS and private practice for over ten years.",
+            offers_free_consultations=index < BOOKABLE_CLINICIANS,
         )
-        for name, role, credentials in CLINICIANS
+        for index, (name, role, credentials) in enumerate(CLINICIANS)
     ]
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(clinician=clinician, weekday=weekday, starts=starts, ends=ends)
+        for clinician in clinicians[:BOOKABLE_CLINICIANS]
+        for weekday, starts, ends in CONSULTATION_WEEK
+    )
     topics = [
         Topic.objects.create(
             name=name,
@@ -263,6 +288,96 @@ def consultation_requests(rng: random.Random, now: datetime.datetime):
         )
 
 
+def booked_times(now: datetime.datetime) -> int:
+    """Deletes every booking and every closure but the bank holidays, then adds the bank
+    holidays still missing, a day of leave for each clinician who offers free consultations and
+    BOOKINGS bookings drawn from their free slots. Returns how many slots are left free."""
+    from django.db import connection, models
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from articles.models import Article
+    from bookings import availability
+    from bookings.bank_holidays import bank_holiday_closures_add
+    from bookings.models import BookingPolicy, Closure, ConsultationRequest
+    from bookings.tasks import EMAIL_TASK_PATHS
+
+    Status = ConsultationRequest.Status
+
+    rng = random.Random(20261214)
+    # Their email tasks first (a task names its request by number in its arguments).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {DBTaskResult._meta.db_table}
+                WHERE task_path = ANY(%s) AND (args_kwargs->'args'->>0) IN (
+                    SELECT id::text FROM {ConsultationRequest._meta.db_table}
+                    WHERE starts_at IS NOT NULL)""",
+            [list(EMAIL_TASK_PATHS)],
+        )
+    ConsultationRequest.objects.filter(starts_at__isnull=False).delete()
+    Closure.objects.filter(bank_holiday__isnull=True).delete()
+    bank_holiday_closures_add()
+    BookingPolicy.objects.update_or_create(
+        pk=1,
+        defaults={
+            "slot_minutes": 20,
+            "buffer_minutes": 0,
+            "minimum_notice_minutes": 120,
+            "days_ahead": 28,
+        },
+    )
+    zone = timezone.get_default_timezone()
+    today = now.astimezone(zone).date()
+    clinician_ids = list(availability.bookable_clinicians().values_list("pk", flat=True))
+    for index, clinician_id in enumerate(clinician_ids):
+        day = today + datetime.timedelta(days=2 + (index * 5) % 26)
+        Closure.objects.create(
+            clinician_id=clinician_id,
+            starts_at=datetime.datetime.combine(day, datetime.time.min, tzinfo=zone),
+            ends_at=datetime.datetime.combine(
+                day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            ),
+            reason="Annual leave",
+        )
+    free = availability.free_slots(now=now)
+    if len(free) < BOOKINGS + LEFT_FREE_AT_LEAST:
+        sys.exit(f"only {len(free)} free slots for {BOOKINGS} bookings: lengthen the hours")
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    article_ids = list(published.values_list("pk", flat=True))
+    booked = []
+    for index, slot in enumerate(sorted(rng.sample(free, BOOKINGS))):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        status = rng.choices([Status.BOOKED, Status.HELD], [0.95, 0.05])[0]
+        received_at = now - datetime.timedelta(seconds=rng.randint(60, 28 * 86400))
+        booked.append(
+            ConsultationRequest(
+                name=f"{first} {last}",
+                email=f"{first}.{last}.booked{index}@example.com".lower(),
+                phone=f"+447700901{index % 1000:03d}",
+                help_with=rng.choice(CONDITIONS).capitalize(),
+                contact_method=ConsultationRequest.ContactMethod.EMAIL,
+                consent_version="2026-11-1",
+                article_id=rng.choice(article_ids) if rng.random() < 0.7 else None,
+                client_hash=hashlib.sha256(f"booker-{index}".encode()).hexdigest(),
+                status=status,
+                received_at=received_at,
+                clinician_id=slot.clinician_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                staff_notified_at=received_at + datetime.timedelta(seconds=5),
+                confirmation_sent_at=received_at + datetime.timedelta(seconds=6),
+                email_attempts=2,
+            )
+        )
+    # As for the requests: save() fills the derived fields (reply time, duplicate key,
+    # booking reference) without writing; bulk_create writes.
+    with mock.patch.object(models.Model, "save"):
+        for booking in booked:
+            booking.save()
+    ConsultationRequest.objects.bulk_create(booked, batch_size=BATCH)
+    return len(free) - BOOKINGS
+
+
 def marker(articles: int) -> str:
     """What the data was made from: when the database's comment says the same, it is reused."""
     from django.db.migrations.recorder import MigrationRecorder
@@ -279,12 +394,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.apps import apps
     from django.core.management import call_command
-    from django.db import connection, models, transaction
+    from django.db import connection, transaction
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
-    from bookings.models import ConsultationRequest
+    from bookings.models import Closure, ConsultationRequest
 
     articles = int(sys.argv[1])
     name = connection.settings_dict["NAME"]
@@ -297,10 +412,31 @@ def main() -> int:
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
         )
-        if cursor.fetchone()[0] == wanted:
-            print(f"{name}: data already generated ({wanted}); reusing it.")
-            return 0
-    print(f"{name}: generating {articles} articles and {REQUESTS:,} requests ...", flush=True)
+        reuse = cursor.fetchone()[0] == wanted
+    if reuse:
+        print(f"{name}: data already generated ({wanted}); reusing it.")
+    else:
+        generate(articles)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s", [wanted])
+    with transaction.atomic():
+        left = booked_times(timezone.now())
+    with connection.cursor() as cursor:
+        for model in (ConsultationRequest, Closure, DBTaskResult):
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    print(f"{name}: {BOOKINGS:,} bookings ahead made again; {left:,} slots left free.")
+    return 0
+
+
+def generate(articles: int) -> None:
+    from django.apps import apps
+    from django.db import connection, models, transaction
+    from django.utils import timezone
+
+    from bookings.models import ConsultationRequest
+
+    print(f"generating {articles} articles and {REQUESTS:,} requests ...", flush=True)
     tables = [
         connection.ops.quote_name(model._meta.db_table)
         for app_label in ("articles", "bookings", "django_tasks_database", "redirects")
@@ -318,10 +454,6 @@ def main() -> int:
                 for consultation_request in batch:
                     consultation_request.save()
                 ConsultationRequest.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-        cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s", [wanted])
-    return 0
 
 
 if __name__ == "__main__":

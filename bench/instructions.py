@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/instructions.py              # about 5 minutes
     .venv/bin/python bench/instructions.py --calls 10   # quicker; one odd call weighs more
+    .venv/bin/python bench/instructions.py --only booking,slots   # some scenarios only
 
 Each scenario runs in-process, with production settings against the 300-article bench database,
 under `valgrind --tool=callgrind` twice: 3 + 10 calls, then 3 + 10 + --calls. The difference over
@@ -21,6 +22,7 @@ import sys
 import time
 
 import booking_form
+import free_times
 import run
 
 sys.path.insert(0, str(run.ROOT))
@@ -29,6 +31,8 @@ SCENARIOS = {
     "ceiling": "GET / of the ceiling (bench/ceiling.py)",
     "booking": "POST /book/, accepted: validated, stored, 2 emails queued, redirected",
     "enqueue": "one email task's Task.enqueue(), committed",
+    "slots": "GET /book/time/: the free times of 10 clinicians, 28 days, 5,000 bookings",
+    "booking_time": "POST /book/time/, a free time, any clinician: booked, 2 emails queued",
 }
 
 
@@ -94,24 +98,36 @@ def scenario_call(scenario: str):
 
     from django.core.wsgi import get_wsgi_application
 
-    # One form page's token and cookie, posted again and again, from a new address each time.
     application = get_wsgi_application()
-    headers, page = wsgi_call(
-        application, "GET", "/book/", 200, headers={"HTTP_ACCEPT_ENCODING": ""}
-    )
-    body = booking_form.post_body(page.decode())
+    if scenario == "slots":
+        return lambda: wsgi_call(application, "GET", "/book/time/", 200)
+
+    # One form page's token and cookie, posted again and again, from a new address each time
+    # (and, booking a time, for another free time each time).
+    path = "/book/time/" if scenario == "booking_time" else "/book/"
+    headers, page = wsgi_call(application, "GET", path, 200, headers={"HTTP_ACCEPT_ENCODING": ""})
+    if scenario == "booking_time":
+        body = booking_form.time_post_body(page.decode())
+        slots = iter(free_times.values())
+    else:
+        body = booking_form.post_body(page.decode())
+        slots = itertools.repeat("")
     unique = itertools.count(time.time_ns())
     origin = f"https://127.0.0.1:{run.APP_PORT}"
     post_headers = {
         "CONTENT_TYPE": "application/x-www-form-urlencoded",
         "HTTP_COOKIE": booking_form.csrf_cookie(headers),
         "HTTP_ORIGIN": origin,
-        "HTTP_REFERER": f"{origin}/book/",
+        "HTTP_REFERER": f"{origin}{path}",
     }
 
     def post():
-        unique_body = body.replace(booking_form.UNIQUE, str(next(unique))).encode()
-        wsgi_call(application, "POST", "/book/", 302, unique_body, post_headers)
+        unique_body = (
+            body.replace(booking_form.UNIQUE, str(next(unique)))
+            .replace(booking_form.SLOT, next(slots))
+            .encode()
+        )
+        wsgi_call(application, "POST", path, 302, unique_body, post_headers)
 
     return post
 
@@ -127,12 +143,13 @@ def child(scenario: str, calls: int) -> None:
     gc.freeze()
     for _ in range(calls):
         call()
-    if scenario == "booking":  # each request accepted: stored as new, its emails queued
+    if scenario in ("booking", "booking_time"):  # each accepted: stored, its emails queued
         from bookings.models import ConsultationRequest
 
         latest = ConsultationRequest.objects.order_by("-pk")[: 3 + calls]
         statuses = set(latest.values_list("status", flat=True))
-        assert statuses == {"new"}, f"not every request was accepted: {statuses}"
+        wanted = {"booking": "new", "booking_time": "booked"}[scenario]
+        assert statuses == {wanted}, f"not every request was accepted: {statuses}"
 
 
 def count(scenario: str, calls: int, env: dict[str, str]) -> int:
@@ -149,6 +166,9 @@ def count(scenario: str, calls: int, env: dict[str, str]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Instructions per request, by valgrind.")
     parser.add_argument("--calls", type=int, default=30, help="calls measured per scenario")
+    parser.add_argument(
+        "--only", default=",".join(SCENARIOS), help="scenarios, comma-separated (default: all)"
+    )
     parser.add_argument("--child", choices=SCENARIOS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -158,8 +178,9 @@ def main() -> int:
     run.ensure_command("valgrind")
     run.RESULTS.mkdir(exist_ok=True)
     env = run.prepare(SIZE)
+    chosen = {name: SCENARIOS[name] for name in args.only.split(",")}
     per_call = {}
-    for scenario, what in SCENARIOS.items():
+    for scenario, what in chosen.items():
         run.log(f"{scenario}: {what}")
         few = count(scenario, FEW, env)
         per_call[scenario] = (count(scenario, FEW + args.calls, env) - few) // args.calls
@@ -171,9 +192,10 @@ def main() -> int:
         "| Scenario | What | Instructions | × ceiling |",
         "|---|---|--:|--:|",
     ]
-    for scenario, what in SCENARIOS.items():
+    for scenario, what in chosen.items():
         n = per_call[scenario]
-        lines.append(f"| {scenario} | {what} | {n / 1e6:.2f} M | {n / per_call['ceiling']:.1f} |")
+        ratio = f"{n / per_call['ceiling']:.1f}" if "ceiling" in per_call else "–"
+        lines.append(f"| {scenario} | {what} | {n / 1e6:.2f} M | {ratio} |")
     print("\n" + "\n".join(lines))
     run.save("instructions-latest.md", "instructions", "\n".join(lines), per_call)
     return 0

@@ -2,8 +2,9 @@
 
 Run by bench/run.py with production settings and the bench database. Each URL is requested
 in-process with Django's test client right after the cache is emptied (cold) and once more
-(warm); the booking POST sends a valid form. Prints {"urls": {name: path},
-"queries": {name: {"cold": n, "warm": n}}} as JSON.
+(warm); the booking POSTs send a valid form, the booking of a time another free time each
+(bench/free_times.py). Prints {"urls": {name: path}, "queries": {name: {"cold": n, "warm": n}}}
+as JSON.
 """
 
 import json
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import booking_form
+import free_times
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unity_site.settings.production")
@@ -44,6 +46,8 @@ def choose_urls() -> dict[str, str]:
         "feed": reverse("articles:feed_rss"),
         "sitemap": "/sitemap.xml",
         "booking": reverse("bookings:book"),
+        "slots": reverse("bookings:book_time"),
+        "booking_time": reverse("bookings:book_time"),
     }
 
 
@@ -60,12 +64,15 @@ def main() -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
 
+    slots = iter(free_times.values())
+
     def count(path: str, body: str | None, unique: str) -> int:
         with CaptureQueriesContext(connection) as captured:
             if body is None:
                 response = client.get(path, headers=HEADERS)
             else:
                 body = body.replace(booking_form.UNIQUE, f"{time.time_ns()}-{unique}")
+                body = body.replace(booking_form.SLOT, next(slots))
                 kind = "application/x-www-form-urlencoded"
                 response = client.post(path, body, content_type=kind, headers=HEADERS)
             if getattr(response, "streaming", False):
@@ -76,9 +83,12 @@ def main() -> None:
     queries = {}
     for name, path in urls.items():
         body = None
-        if name == "booking":
-            form_page = client.get(path, headers={"X-Forwarded-Proto": "https"})
-            body = booking_form.post_body(form_page.content.decode())
+        if name in ("booking", "booking_time"):
+            form_page = client.get(path, headers={"X-Forwarded-Proto": "https"}).content.decode()
+            if name == "booking":
+                body = booking_form.post_body(form_page)
+            else:
+                body = booking_form.time_post_body(form_page)
         # This process's copies too: a copy of the content version it trusts for a second can
         # outlive the emptied cache, so that the warm request misses (as the sitemap did).
         cache.clear()
