@@ -3,9 +3,13 @@
 October) no slot appears twice or vanishes, each lasts its length, the UTC values move by the
 hour, and a booking's calendar invite (.ics) is at the time the page showed.
 
-Clinic hours are daytime hours. What happens to slots in the night's odd hour (01:00-01:59,
-which does not exist in spring and happens twice in autumn) is not settled yet: see the note of
-stop 17.
+The night's odd hour, as decided here and in bookings/availability.py:
+
+- spring: 01:00-01:59 does not exist, so a slot starting then is not offered;
+- autumn: 01:00-01:59 happens twice, and a slot starting then is offered once, the first time
+  (BST); the second time round (GMT) offers nothing;
+- every slot lasts the slot length in real time, so the slot at 01:50 BST on the autumn night
+  ends at 01:10 GMT, twenty minutes later.
 """
 
 import datetime
@@ -19,6 +23,7 @@ from icalendar import Calendar
 
 from bookings import availability, calendar
 from bookings.models import ConsultationRequest
+from bookings.services import SlotTaken, consultation_booking_create
 from tests.bookings.clinic_hours import EVERY_DAY, LONDON, clinician_with_hours, policy, slot_value
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +171,71 @@ def test_the_page_shows_each_time_once_and_the_invite_is_at_the_time_it_showed(
     assert ends - starts == TWENTY_MINUTES
     assert f"{starts.astimezone(LONDON):%H:%M}" == label == "09:00"
     assert starts.astimezone(LONDON).date() == nine_utc.date()
+
+
+@time_machine.travel(london(3, 15, 8), tick=False)
+def test_spring_night_a_time_that_does_not_exist_is_not_offered():
+    policy()
+    clinician_with_hours(hours=NIGHT)
+
+    slots = availability.free_slots(first_day=day(3, 22), last_day=day(4, 5))
+
+    assert_sound(slots)
+    days = wall_clock(slots)
+    assert days[day(3, 22)] == days[day(4, 5)] == NIGHT_TIMES
+    # 01:10, 01:30 and 01:50 never happen on 29 March: the clocks go from 00:59 to 02:00.
+    assert days[day(3, 29)] == ["00:30", "00:50", "02:10", "02:30", "02:50", "03:10"]
+    change_night = [slot for slot in slots if slot.starts_at.date() == day(3, 29)]
+    assert [(slot.starts_at, slot.ends_at) for slot in change_night] == [
+        (utc(3, 29, 0, 30), utc(3, 29, 0, 50)),
+        (utc(3, 29, 0, 50), utc(3, 29, 1, 10)),  # 00:50 GMT to 02:10 BST: twenty minutes
+        (utc(3, 29, 1, 10), utc(3, 29, 1, 30)),
+        (utc(3, 29, 1, 30), utc(3, 29, 1, 50)),
+        (utc(3, 29, 1, 50), utc(3, 29, 2, 10)),
+        (utc(3, 29, 2, 10), utc(3, 29, 2, 30)),  # 03:10 to 03:30 BST, the end of the hours
+    ]
+
+
+@time_machine.travel(london(10, 11, 8), tick=False)
+def test_autumn_night_a_time_that_happens_twice_is_offered_once():
+    policy()
+    clinician = clinician_with_hours(hours=NIGHT)
+
+    slots = availability.free_slots(first_day=day(10, 18), last_day=day(11, 1))
+
+    assert_sound(slots)
+    days = wall_clock(slots)
+    assert days[day(10, 18)] == days[day(10, 25)] == days[day(11, 1)] == NIGHT_TIMES
+    change_night = [
+        slot for slot in slots if slot.starts_at.astimezone(LONDON).date() == day(10, 25)
+    ]
+    assert [slot.starts_at for slot in change_night] == [
+        utc(10, 24, 23, 30),  # 00:30 BST
+        utc(10, 24, 23, 50),
+        utc(10, 25, 0, 10),  # 01:10 BST, the first 01:10
+        utc(10, 25, 0, 30),
+        utc(10, 25, 0, 50),  # 01:50 BST, which ends at 01:10 GMT
+        utc(10, 25, 2, 10),  # 02:10 GMT: nothing from 01:10 to 02:10 UTC, the hour again
+        utc(10, 25, 2, 30),
+        utc(10, 25, 2, 50),
+        utc(10, 25, 3, 10),  # ends at 03:30 GMT, the end of the hours
+    ]
+    assert change_night[4].ends_at.astimezone(LONDON) == london(10, 25, 1, 10, fold=1)
+
+    # The first 01:30 can be booked and its invite says so; the second is not a time offered.
+    booking = consultation_booking_create(
+        name="Night Owl",
+        email="owl@example.com",
+        starts_at=london(10, 25, 1, 30),
+        clinician_id=clinician.pk,
+    )
+    event = Calendar.from_ical(calendar.invite(booking)).walk("VEVENT")[0]
+    assert event["DTSTART"].dt == utc(10, 25, 0, 30)
+    assert event["DTEND"].dt == utc(10, 25, 0, 50)
+    with pytest.raises(SlotTaken):
+        consultation_booking_create(
+            name="Second Owl",
+            email="owl2@example.com",
+            starts_at=london(10, 25, 1, 30, fold=1),
+            clinician_id=clinician.pk,
+        )
